@@ -1,0 +1,61 @@
+# The two commands: `make run` (the whole pipeline locally) and `make test` (every test).
+# Both install what is missing first: the Python venv, the local Kinesis endpoint and the Maven build.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MVN ?= mvn
+MVN_FLAGS ?= -B -q -e
+JAR := connectors/target/connect-monitor-connectors.jar
+ZIP := packaging/target/connect-monitor-app.zip
+JAVA_SOURCES := $(shell find connectors/src packaging -type f 2>/dev/null) pom.xml connectors/pom.xml packaging/pom.xml
+
+.PHONY: run test setup venv node build lint format clean
+
+run: setup
+	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
+	@$(PY) -m local_stack.demo $(RUN_ARGS)
+
+test: setup
+	@echo "==> lint (ruff)"
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@echo "==> Java: unit and integration tests (Maven)"
+	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server
+	@echo "==> Python: unit and integration tests (pytest)"
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: venv node build
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
+	@command -v java >/dev/null || { echo "error: java not found: install a JDK 17 (apt-get install openjdk-17-jdk-headless)"; exit 1; }
+	@echo "==> Python venv in $(VENV) (first time: about a minute; apache-flink is large)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -c requirements.lock
+	@touch $@
+
+node: local_stack/node_modules/.installed
+local_stack/node_modules/.installed: local_stack/package.json local_stack/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js 20 (apt-get install nodejs npm)"; exit 1; }
+	@echo "==> kinesis-local (npm ci)"
+	@cd local_stack && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build: $(ZIP)
+$(ZIP) $(JAR): $(JAVA_SOURCES) $(shell find flink_app connect_model -name '*.py')
+	@command -v $(MVN) >/dev/null || { echo "error: mvn not found: install Maven (apt-get install maven)"; exit 1; }
+	@echo "==> Maven: connectors uber jar + Managed Flink application zip (first time: downloads ~100 MB)"
+	@$(MVN) $(MVN_FLAGS) package -DskipTests
+	@touch $(JAR) $(ZIP)
+
+lint:
+	@$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format:
+	@$(PY) -m ruff format . && $(PY) -m ruff check --fix .
+
+clean:
+	@$(MVN) $(MVN_FLAGS) clean
+	@rm -rf .run .pytest_cache .ruff_cache

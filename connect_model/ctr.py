@@ -1,0 +1,104 @@
+"""Contact trace records (Amazon Connect Admin Guide, "Contact records data model").
+
+Connect delivers a CTR at least once, after the contact's last update, and again whenever it is
+updated: the copy with the highest `LastUpdateTimestamp` for a `ContactId` is the true one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from connect_model.arns import last_segment
+from connect_model.fields import JsonObject, optional_number, optional_object, optional_str, require_str
+from connect_model.timestamps import parse_optional_timestamp, parse_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class CtrQueue:
+    arn: str
+    name: str
+    duration_seconds: float
+    enqueued: datetime | None
+    dequeued: datetime | None
+
+    @property
+    def queue_id(self) -> str:
+        return last_segment(self.arn)
+
+    @classmethod
+    def from_json(cls, obj: JsonObject) -> "CtrQueue":
+        return cls(
+            arn=require_str(obj, "ARN", "Queue.ARN"),
+            name=optional_str(obj, "Name") or "",
+            duration_seconds=optional_number(obj, "Duration") or 0.0,
+            enqueued=parse_optional_timestamp(obj.get("EnqueueTimestamp"), "Queue.EnqueueTimestamp"),
+            dequeued=parse_optional_timestamp(obj.get("DequeueTimestamp"), "Queue.DequeueTimestamp"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CtrAgent:
+    arn: str | None
+    username: str | None
+    connected: datetime | None
+    interaction_seconds: float
+    hold_seconds: float
+    after_contact_work_seconds: float
+    number_of_holds: int
+
+    @property
+    def handle_seconds(self) -> float:
+        """Connect's handle time: talk + hold + after-contact work; a missing part counts 0."""
+        return self.interaction_seconds + self.hold_seconds + self.after_contact_work_seconds
+
+    @classmethod
+    def from_json(cls, obj: JsonObject) -> "CtrAgent":
+        return cls(
+            arn=optional_str(obj, "ARN"),
+            username=optional_str(obj, "Username"),
+            connected=parse_optional_timestamp(obj.get("ConnectedToAgentTimestamp"), "Agent.ConnectedToAgentTimestamp"),
+            interaction_seconds=optional_number(obj, "AgentInteractionDuration") or 0.0,
+            hold_seconds=optional_number(obj, "CustomerHoldDuration") or 0.0,
+            after_contact_work_seconds=optional_number(obj, "AfterContactWorkDuration") or 0.0,
+            number_of_holds=int(optional_number(obj, "NumberOfHolds") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactTraceRecord:
+    contact_id: str
+    instance_arn: str
+    channel: str
+    initiation_method: str | None
+    initiated: datetime | None
+    disconnected: datetime
+    last_updated: datetime
+    queue: CtrQueue | None
+    agent: CtrAgent | None
+
+    @property
+    def instance_id(self) -> str:
+        return last_segment(self.instance_arn)
+
+    @property
+    def handled(self) -> bool:
+        """Handled means an agent was connected; a queued contact that was not is abandoned."""
+        return self.agent is not None and self.agent.connected is not None
+
+    @classmethod
+    def from_json(cls, obj: JsonObject) -> "ContactTraceRecord":
+        disconnected = parse_timestamp(obj.get("DisconnectTimestamp"), "DisconnectTimestamp")
+        queue = optional_object(obj.get("Queue"), "Queue")
+        agent = optional_object(obj.get("Agent"), "Agent")
+        last_update = obj.get("LastUpdateTimestamp")
+        return cls(
+            contact_id=require_str(obj, "ContactId"),
+            instance_arn=require_str(obj, "InstanceARN"),
+            channel=optional_str(obj, "Channel") or "VOICE",
+            initiation_method=optional_str(obj, "InitiationMethod"),
+            initiated=parse_optional_timestamp(obj.get("InitiationTimestamp"), "InitiationTimestamp"),
+            disconnected=disconnected,
+            # Older records lack it; then the disconnect time orders the copies.
+            last_updated=parse_timestamp(last_update, "LastUpdateTimestamp") if last_update else disconnected,
+            queue=CtrQueue.from_json(queue) if queue is not None else None,
+            agent=CtrAgent.from_json(agent) if agent is not None else None,
+        )

@@ -1,0 +1,53 @@
+"""Typed access to fields of decoded JSON, rejecting the record with the field's name on a mismatch."""
+
+from typing import Any
+
+from connect_model.errors import RejectedRecord
+
+JsonObject = dict[str, Any]
+
+
+def require_object(value: object, field: str) -> JsonObject:
+    if not isinstance(value, dict):
+        raise RejectedRecord(f"bad_{field}", f"{field} must be an object, got {type(value).__name__}")
+    return value
+
+
+def optional_object(value: object, field: str) -> JsonObject | None:
+    return None if value is None else require_object(value, field)
+
+
+def require_str(obj: JsonObject, key: str, field: str | None = None) -> str:
+    value = obj.get(key)
+    name = field or key
+    if value is None or value == "":
+        raise RejectedRecord(f"missing_{name}", f"{name} is required")
+    if not isinstance(value, str):
+        raise RejectedRecord(f"bad_{name}", f"{name} must be a string, got {type(value).__name__}")
+    return value
+
+
+def optional_str(obj: JsonObject, key: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise RejectedRecord(f"bad_{key}", f"{key} must be a string, got {type(value).__name__}")
+
+
+def optional_number(obj: JsonObject, key: str) -> float | None:
+    value = obj.get(key)
+    # bool is an int subclass; a boolean duration is a type error, not 0/1.
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RejectedRecord(f"bad_{key}", f"{key} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def optional_list(obj: JsonObject, key: str) -> list[Any]:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RejectedRecord(f"bad_{key}", f"{key} must be a list, got {type(value).__name__}")
+    return value

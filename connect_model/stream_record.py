@@ -1,0 +1,42 @@
+"""One record of the shared Kinesis stream: an agent event, a CTR, or rejected with a reason."""
+
+import json
+
+from connect_model.agent_event import AgentEvent
+from connect_model.ctr import ContactTraceRecord
+from connect_model.errors import RejectedRecord
+
+StreamRecord = AgentEvent | ContactTraceRecord
+
+# Larger than any real Connect record (CTRs with many attributes stay well under 100 KiB); the bound
+# keeps a hostile payload from costing the job unbounded memory and time.
+MAX_RECORD_BYTES = 1_048_576
+
+
+def parse_stream_record(data: bytes | str) -> StreamRecord:
+    """Decode one stream record. Raises `RejectedRecord` for anything that is neither kind."""
+    if len(data) > MAX_RECORD_BYTES:
+        raise RejectedRecord("too_large", f"{len(data)} bytes > {MAX_RECORD_BYTES}")
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise RejectedRecord("not_json", str(exc)[:120]) from exc
+    if not isinstance(obj, dict):
+        raise RejectedRecord("not_an_object", f"top level is {type(obj).__name__}")
+    kind = record_kind(obj)
+    if kind == "ctr":
+        return ContactTraceRecord.from_json(obj)
+    if kind == "agent_event":
+        return AgentEvent.from_json(obj)
+    raise RejectedRecord("unknown_kind", "neither an agent event (EventType, AgentARN) nor a CTR (ContactId)")
+
+
+def record_kind(obj: dict[str, object]) -> str | None:
+    """Agent events have `EventType`; CTRs have a format version or a `ContactId` and no `EventType`."""
+    if "AWSContactTraceRecordFormatVersion" in obj:
+        return "ctr"
+    if "EventType" in obj or "AgentARN" in obj:
+        return "agent_event"
+    if "ContactId" in obj:
+        return "ctr"
+    return None

@@ -1,0 +1,1 @@
+"""The PyFlink job: Amazon Connect agent events and CTRs from Kinesis -> real-time metrics."""

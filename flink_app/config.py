@@ -1,0 +1,198 @@
+"""Every runtime property of the job, declared once, parsed once into a typed `JobConfig`.
+
+Properties come in Managed Flink's format: a JSON list of `{"PropertyGroupId": ..., "PropertyMap": {...}}`,
+read from `/etc/flink/application_properties.json` on Managed Flink and from a local file here.
+Unknown groups or keys and bad values fail at start-up with a message naming the key and the fix.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MANAGED_FLINK_PROPERTIES = Path("/etc/flink/application_properties.json")
+
+
+class ConfigError(ValueError):
+    """Misconfiguration; the message names the property and how to fix it."""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be zero or more")
+    return value
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    values = tuple(_positive_int(part.strip()) for part in text.split(",") if part.strip())
+    if not values:
+        raise ValueError("must list at least one number, e.g. 20,60")
+    return values
+
+
+def _text(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    default: str | None
+    parse: Callable[[str], Any]
+    description: str
+
+
+# group id -> key -> spec. The single source of truth: the docs table, the Terraform variables and
+# the tests are all checked against it.
+PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
+    "source": {
+        "stream.name": PropertySpec("connect-ctr-stream", _text, "Kinesis stream shared by agent events and CTRs."),
+        "aws.region": PropertySpec("eu-west-2", _text, "Region of the stream (where Connect runs)."),
+        "aws.endpoint": PropertySpec(None, _text, "Endpoint override, e.g. the local kinesis-local URL."),
+        "initial.position": PropertySpec(
+            "LATEST", _one_of("LATEST", "TRIM_HORIZON"), "Where a job without state starts reading."
+        ),
+        "consumer.type": PropertySpec(
+            "POLLING", _one_of("POLLING", "EFO"), "POLLING shares the shard read budget; EFO uses a dedicated pipe."
+        ),
+        "efo.consumer.name": PropertySpec(
+            "connect-monitor", _text, "Enhanced fan-out consumer name (with consumer.type=EFO)."
+        ),
+    },
+    "metrics": {
+        "agent_state.interval.seconds": PropertySpec(
+            "10", _positive_int, "Agent-state snapshot every this many seconds (event time)."
+        ),
+        "agent_state.stale_after.seconds": PropertySpec(
+            "330", _positive_int, "An agent silent this long is no longer counted (heartbeats come every 120 s)."
+        ),
+        "watermark.out_of_orderness.seconds": PropertySpec(
+            "5", _non_negative_int, "How late an agent event may arrive and still count."
+        ),
+    },
+    "sink": {
+        "type": PropertySpec("print", _one_of("print"), "Where results go: print = the job's stdout, one JSON each."),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    stream_name: str
+    region: str
+    endpoint: str | None
+    initial_position: str
+    consumer_type: str
+    efo_consumer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsConfig:
+    agent_state_interval_seconds: int
+    agent_state_stale_after_seconds: int
+    watermark_out_of_orderness_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class SinkConfig:
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobConfig:
+    source: SourceConfig
+    metrics: MetricsConfig
+    sink: SinkConfig
+
+
+def _value(groups: dict[str, dict[str, str]], group: str, key: str) -> Any:
+    spec = PROPERTY_GROUPS[group][key]
+    raw = groups.get(group, {}).get(key, spec.default)
+    if raw is None:
+        return None
+    try:
+        return spec.parse(str(raw).strip())
+    except ValueError as exc:
+        raise ConfigError(f"property {group}/{key}={raw!r} is invalid: {exc} ({spec.description})") from None
+
+
+def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
+    for group, properties in groups.items():
+        if group == "kinesis.analytics.flink.run.options":  # Managed Flink's own group
+            continue
+        if group not in PROPERTY_GROUPS:
+            known = ", ".join(PROPERTY_GROUPS)
+            raise ConfigError(f"unknown property group {group!r}: use one of {known}")
+        for key in properties:
+            if key not in PROPERTY_GROUPS[group]:
+                known = ", ".join(PROPERTY_GROUPS[group])
+                raise ConfigError(f"unknown property {group}/{key}: known keys of {group!r} are {known}")
+    metrics = MetricsConfig(
+        agent_state_interval_seconds=_value(groups, "metrics", "agent_state.interval.seconds"),
+        agent_state_stale_after_seconds=_value(groups, "metrics", "agent_state.stale_after.seconds"),
+        watermark_out_of_orderness_seconds=_value(groups, "metrics", "watermark.out_of_orderness.seconds"),
+    )
+    if metrics.agent_state_stale_after_seconds % metrics.agent_state_interval_seconds:
+        raise ConfigError(
+            "property metrics/agent_state.stale_after.seconds must be a multiple of agent_state.interval.seconds "
+            f"({metrics.agent_state_stale_after_seconds} is not a multiple of {metrics.agent_state_interval_seconds})"
+        )
+    return JobConfig(
+        source=SourceConfig(
+            stream_name=_value(groups, "source", "stream.name"),
+            region=_value(groups, "source", "aws.region"),
+            endpoint=_value(groups, "source", "aws.endpoint"),
+            initial_position=_value(groups, "source", "initial.position"),
+            consumer_type=_value(groups, "source", "consumer.type"),
+            efo_consumer_name=_value(groups, "source", "efo.consumer.name"),
+        ),
+        metrics=metrics,
+        sink=SinkConfig(type=_value(groups, "sink", "type")),
+    )
+
+
+def groups_from_json(document: Any, origin: str) -> dict[str, dict[str, str]]:
+    if not isinstance(document, list):
+        raise ConfigError(f"{origin}: expected a JSON list of {{PropertyGroupId, PropertyMap}} objects")
+    groups: dict[str, dict[str, str]] = {}
+    for entry in document:
+        if not isinstance(entry, dict) or "PropertyGroupId" not in entry or "PropertyMap" not in entry:
+            raise ConfigError(f"{origin}: every entry needs PropertyGroupId and PropertyMap, got {entry!r:.100}")
+        groups.setdefault(entry["PropertyGroupId"], {}).update(entry["PropertyMap"])
+    return groups
+
+
+def load_config(path: Path | None = None) -> JobConfig:
+    """Read properties from `path`, else Managed Flink's file, else use every default."""
+    path = path or (MANAGED_FLINK_PROPERTIES if MANAGED_FLINK_PROPERTIES.exists() else None)
+    if path is None:
+        return config_from_groups({})
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"properties file {path} does not exist: pass an existing file to --properties") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"properties file {path} is not valid JSON: {exc}") from None
+    return config_from_groups(groups_from_json(document, str(path)))
+
+
+def properties_document(groups: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """The inverse of `groups_from_json`: what to write to a local properties file."""
+    return [{"PropertyGroupId": group, "PropertyMap": dict(props)} for group, props in groups.items()]

@@ -1,0 +1,127 @@
+"""Start and stop the embedded stack; everything needed to talk to it is in `StackEndpoints`."""
+
+import json
+import os
+import shutil
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+
+import boto3
+
+from local_stack.ports import choose_port
+from local_stack.processes import ManagedProcess, ServerFailed
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KINESIS_LOCAL = REPO_ROOT / "local_stack" / "node_modules" / "kinesis-local"
+REGION = "eu-west-2"
+# Local endpoints accept any credentials; fixed ones keep every client on the same moto account.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": REGION}
+
+
+@dataclass(frozen=True, slots=True)
+class StackEndpoints:
+    kinesis_url: str
+    moto_url: str
+    region: str
+    stream_name: str
+
+    def kinesis_client(self):
+        return boto3.client("kinesis", endpoint_url=self.kinesis_url, region_name=self.region, **_boto_credentials())
+
+    def moto_client(self, service: str):
+        return boto3.client(service, endpoint_url=self.moto_url, region_name=self.region, **_boto_credentials())
+
+
+def _boto_credentials() -> dict[str, str]:
+    return {"aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": "local"}
+
+
+class LocalStack:
+    """`with LocalStack(run_dir) as endpoints:` starts kinesis-local and moto, creates the stream, stops both."""
+
+    def __init__(self, run_dir: Path, stream_name: str = "connect-ctr-stream", shards: int = 2) -> None:
+        self.run_dir = run_dir
+        self.stream_name = stream_name
+        self.shards = shards
+        self._processes: list[ManagedProcess] = []
+
+    def __enter__(self) -> StackEndpoints:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.stop()
+
+    def start(self) -> StackEndpoints:
+        node = shutil.which("node")
+        if node is None:
+            raise ServerFailed("node is not on PATH: install Node.js 20 (apt-get install nodejs) and run `make setup`")
+        if not (KINESIS_LOCAL / "main.js").exists():
+            raise ServerFailed(f"kinesis-local is not installed in {KINESIS_LOCAL.parent}: run `make setup`")
+        kinesis_port = choose_port(os.environ.get("LOCAL_KINESIS_PORT"), "kinesis-local", "LOCAL_KINESIS_PORT")
+        tls_port = choose_port(None, "kinesis-local TLS", "LOCAL_KINESIS_PORT")
+        moto_port = choose_port(os.environ.get("LOCAL_MOTO_PORT"), "moto server", "LOCAL_MOTO_PORT")
+        kinesis = ManagedProcess(
+            "kinesis-local",
+            [node, str(KINESIS_LOCAL / "main.js")],
+            self.run_dir / "kinesis-local.log",
+            env={
+                "KINESIS_MOCK_CERT_PATH": str(KINESIS_LOCAL / "server.json"),
+                "KINESIS_MOCK_PLAIN_PORT": str(kinesis_port),
+                "KINESIS_MOCK_TLS_PORT": str(tls_port),
+                "INITIALIZE_STREAMS": f"{self.stream_name}:{self.shards}",
+                "AWS_REGION": REGION,
+                "LOG_LEVEL": "WARN",
+            },
+        )
+        self._processes.append(kinesis)
+        moto = ManagedProcess(
+            "moto server",
+            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+            self.run_dir / "moto.log",
+        )
+        self._processes.append(moto)
+        endpoints = StackEndpoints(
+            kinesis_url=f"http://127.0.0.1:{kinesis_port}",
+            moto_url=f"http://127.0.0.1:{moto_port}",
+            region=REGION,
+            stream_name=self.stream_name,
+        )
+        kinesis.wait_healthy(f"{endpoints.kinesis_url}/healthcheck")
+        moto.wait_healthy(f"{endpoints.moto_url}/moto-api/data.json")
+        self._wait_stream_active(endpoints)
+        (self.run_dir / "stack.json").write_text(json.dumps(asdict(endpoints), indent=2))
+        return endpoints
+
+    def _wait_stream_active(self, endpoints: StackEndpoints, timeout: float = 30.0) -> None:
+        client = endpoints.kinesis_client()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                summary = client.describe_stream_summary(StreamName=self.stream_name)["StreamDescriptionSummary"]
+                if summary["StreamStatus"] == "ACTIVE":
+                    return
+            except client.exceptions.ResourceNotFoundException:
+                pass
+            time.sleep(0.2)
+        raise ServerFailed(f"stream {self.stream_name} did not become ACTIVE in kinesis-local within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        for process in reversed(self._processes):
+            process.stop()
+        self._processes.clear()
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self._processes]
+
+
+def reset_moto(moto_url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=5).close()
