@@ -22,12 +22,13 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.properties)
         from flink_app import environment, job, sources  # imports pyflink: after the config is known good
 
-        t_env = environment.create_table_environment(parallelism=args.parallelism)
+        env, t_env = environment.create_environments(parallelism=args.parallelism)
     except ConfigError as error:
         print(f"flink_app: {error}", file=sys.stderr)
         return 2
-    t_env.execute_sql(sources.kinesis_source_ddl(config.source))
-    job.register_views(t_env, config, sources.SOURCE_TABLE)
+    lateness_ms = config.metrics.watermark_out_of_orderness_seconds * 1000
+    stream = sources.kinesis_stream(env, config.source, lateness_ms)
+    job.register_views(t_env, config, sources.raw_table(t_env, stream))
     result = job.add_sinks(t_env, config)
     if not MANAGED_FLINK_PROPERTIES.exists():  # a local mini-cluster lives as long as this process
         result.wait()

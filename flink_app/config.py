@@ -196,3 +196,17 @@ def load_config(path: Path | None = None) -> JobConfig:
 def properties_document(groups: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     """The inverse of `groups_from_json`: what to write to a local properties file."""
     return [{"PropertyGroupId": group, "PropertyMap": dict(props)} for group, props in groups.items()]
+
+
+def properties_markdown() -> str:
+    """The one table of every property, as docs/CONFIGURATION.md shows it (a test keeps them equal)."""
+    rows = ["| group | key | default | meaning |", "|---|---|---|---|"]
+    for group, specs in PROPERTY_GROUPS.items():
+        for key, spec in specs.items():
+            default = f"`{spec.default}`" if spec.default is not None else "(none)"
+            rows.append(f"| `{group}` | `{key}` | {default} | {spec.description} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(properties_markdown(), end="")

@@ -29,21 +29,21 @@ def connectors_jar() -> Path | None:
     return CONNECTORS_JAR
 
 
-def create_table_environment(
-    parallelism: int | None = None, streaming: bool = True, checkpoint_seconds: int | None = 10
-) -> StreamTableEnvironment:
+def create_environments(
+    parallelism: int | None = None, checkpoint_seconds: int | None = 10
+) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
+    """The DataStream and Table environments of one job (streaming; bounded sources end by themselves)."""
     require_java()
     env = StreamExecutionEnvironment.get_execution_environment()
+    jar = connectors_jar()
+    if jar is not None:
+        env.add_jars(jar.as_uri())  # also puts the jar on this process's class loader for py4j
     if parallelism:
         env.set_parallelism(parallelism)
-    if checkpoint_seconds and streaming:
+    if checkpoint_seconds:
         env.enable_checkpointing(checkpoint_seconds * 1000)
-    settings = EnvironmentSettings.in_streaming_mode() if streaming else EnvironmentSettings.in_batch_mode()
-    t_env = StreamTableEnvironment.create(env, environment_settings=settings)
+    t_env = StreamTableEnvironment.create(env, environment_settings=EnvironmentSettings.in_streaming_mode())
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
     config.set("pipeline.name", "connect-monitor")
-    jar = connectors_jar()
-    if jar is not None:
-        config.set("pipeline.jars", jar.as_uri())
-    return t_env
+    return env, t_env

@@ -1,29 +1,20 @@
 """Builds the job graph: raw stream -> parse -> agent-state snapshots (+ dead letters) -> sinks."""
 
-from pyflink.table import Schema, StreamTableEnvironment
+from pyflink.table import StreamTableEnvironment, Table
 
 from flink_app import outputs, queries
 from flink_app.config import JobConfig
 from flink_app.parsing import parse_connect_record
 
+RAW_VIEW = "connect_stream"
 
-def register_views(t_env: StreamTableEnvironment, config: JobConfig, source_table: str) -> None:
+
+def register_views(t_env: StreamTableEnvironment, config: JobConfig, raw: Table) -> None:
+    """`raw` is `(data, event_time)` from `sources.raw_table`; the watermark follows agent events only."""
+    t_env.create_temporary_view(RAW_VIEW, raw)
     t_env.create_temporary_system_function("parse_connect_record", parse_connect_record)
-    parsed = t_env.sql_query(queries.parsed_records(source_table))
-    t_env.create_temporary_view(queries.PARSED_VIEW, parsed)
-
-    # Agent events get their own event-time watermark here, after parsing; CTRs, which reach the
-    # stream minutes later, will get theirs on their own branch so one never makes the other late.
-    agent_rows = t_env.to_data_stream(t_env.sql_query(queries.agent_event_rows()))
-    lateness = config.metrics.watermark_out_of_orderness_seconds
-    agent_events = t_env.from_data_stream(
-        agent_rows,
-        Schema.new_builder()
-        .column_by_expression("event_time", "TO_TIMESTAMP_LTZ(event_ms, 3)")
-        .watermark("event_time", f"event_time - INTERVAL '{lateness}' SECOND")
-        .build(),
-    )
-    t_env.create_temporary_view(queries.AGENT_EVENTS, agent_events)
+    t_env.create_temporary_view(queries.PARSED_VIEW, t_env.sql_query(queries.parsed_records(RAW_VIEW)))
+    t_env.create_temporary_view(queries.AGENT_EVENTS, t_env.sql_query(queries.agent_event_rows()))
     t_env.create_temporary_view(queries.LATEST_AGENT_STATE, t_env.sql_query(queries.latest_agent_state(config.metrics)))
     t_env.create_temporary_view(outputs.AGENT_STATE_BY_QUEUE.name, t_env.sql_query(queries.agent_state_by_queue()))
 

@@ -11,15 +11,15 @@ LATEST_AGENT_STATE = "latest_agent_state"
 def parsed_records(source_table: str) -> str:
     columns = ", ".join(f"p.{c}" for c in PARSED_COLUMNS)
     return (
-        f"SELECT {columns} FROM {source_table}, "
+        f"SELECT event_time, {columns} FROM {source_table}, "
         f"LATERAL TABLE(parse_connect_record(data)) AS p({', '.join(PARSED_COLUMNS)})"
     )
 
 
 def agent_event_rows() -> str:
-    """Agent events, with the fields the snapshots need; the event time is attached afterwards."""
+    """Agent events, with the fields the snapshots need; `event_time` is their `EventTimestamp`."""
     return (
-        "SELECT event_id, event_type, event_ms, agent_id, instance_id, status_type, "
+        "SELECT event_time, event_id, event_type, event_ms, agent_id, instance_id, status_type, "
         "has_contacts, on_contact, in_acw, in_error, queues "
         f"FROM {PARSED_VIEW} WHERE kind = 'agent_event'"
     )

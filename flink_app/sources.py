@@ -1,33 +1,59 @@
-"""DDL of the raw stream source: the Kinesis connector live, a file for replay and tests."""
+"""The raw stream as a table of `(data STRING, event_time)`, from Kinesis live or from a file for replay.
+
+Event time and watermarks are assigned in the source, per Kinesis shard, by the project's Java
+`AgentEventTimeAssigner`: a shard read ahead of another never makes the other's records late.
+"""
+
+from pyflink.common import AssignerWithPeriodicWatermarksWrapper, WatermarkStrategy
+from pyflink.common.serialization import SimpleStringSchema
+from pyflink.datastream import DataStream, StreamExecutionEnvironment
+from pyflink.datastream.connectors.file_system import FileSource, StreamFormat
+from pyflink.datastream.connectors.kinesis import FlinkKinesisConsumer
+from pyflink.java_gateway import get_gateway
+from pyflink.table import DataTypes, Schema, StreamTableEnvironment, Table
 
 from flink_app.config import SourceConfig
 
-SOURCE_TABLE = "connect_stream"
+ASSIGNER_CLASS = "io.github.connectmonitor.eventtime.AgentEventTimeAssigner"
 
 
-def _with_clause(options: dict[str, str]) -> str:
-    rendered = ",\n  ".join(f"'{key}' = '{value}'" for key, value in options.items())
-    return f"WITH (\n  {rendered}\n)"
+def _assigner_class():
+    return get_gateway().jvm.io.github.connectmonitor.eventtime.AgentEventTimeAssigner
 
 
-def kinesis_source_ddl(source: SourceConfig) -> str:
-    """The Flink Kinesis connector, reading every record as one raw string (parsed in the job)."""
-    options = {
-        "connector": "kinesis",
-        "stream": source.stream_name,
-        "aws.region": source.region,
-        "scan.stream.initpos": source.initial_position,
-        "format": "raw",
-    }
+def consumer_properties(source: SourceConfig) -> dict[str, str]:
+    """Options of the Flink Kinesis consumer (credentials: the default AWS provider chain)."""
+    properties = {"aws.region": source.region, "flink.stream.initpos": source.initial_position}
     if source.endpoint:
-        options["aws.endpoint"] = source.endpoint
+        properties["aws.endpoint"] = source.endpoint
     if source.consumer_type == "EFO":
-        options["scan.stream.recordpublisher"] = "EFO"
-        options["scan.stream.efo.consumername"] = source.efo_consumer_name
-    return f"CREATE TABLE {SOURCE_TABLE} (\n  data STRING\n) {_with_clause(options)}"
+        properties["flink.stream.recordpublisher"] = "EFO"
+        properties["flink.stream.efo.consumername"] = source.efo_consumer_name
+    return properties
 
 
-def file_source_ddl(path: str) -> str:
+def kinesis_stream(env: StreamExecutionEnvironment, source: SourceConfig, out_of_orderness_ms: int) -> DataStream:
+    consumer = FlinkKinesisConsumer(source.stream_name, SimpleStringSchema(), consumer_properties(source))
+    consumer.set_periodic_watermark_assigner(
+        AssignerWithPeriodicWatermarksWrapper(_assigner_class()(out_of_orderness_ms))
+    )
+    return env.add_source(consumer, "kinesis: " + source.stream_name)
+
+
+def file_stream(env: StreamExecutionEnvironment, path: str, out_of_orderness_ms: int) -> DataStream:
     """Raw stream records, one per line, as Connect puts them on the stream (bounded)."""
-    options = {"connector": "filesystem", "path": path, "format": "raw"}
-    return f"CREATE TABLE {SOURCE_TABLE} (\n  data STRING\n) {_with_clause(options)}"
+    source = FileSource.for_record_stream_format(StreamFormat.text_line_format(), path).build()
+    strategy = WatermarkStrategy(_assigner_class().watermarkStrategy(out_of_orderness_ms))
+    return env.from_source(source, strategy, "file: " + path)
+
+
+def raw_table(t_env: StreamTableEnvironment, stream: DataStream) -> Table:
+    """The strings as column `data`, their event time as the rowtime `event_time`, watermarks as assigned."""
+    schema = (
+        Schema.new_builder()
+        .column("f0", DataTypes.STRING())
+        .column_by_metadata("event_time", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
+        .watermark("event_time", "SOURCE_WATERMARK()")
+        .build()
+    )
+    return t_env.from_data_stream(stream, schema).alias("data", "event_time")

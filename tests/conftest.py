@@ -1,0 +1,24 @@
+"""Shared fixtures: the repository root, fixture documents, and one embedded stack per test session."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def load_fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text())
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """kinesis-local + moto on free loopback ports, stopped by PID when the session ends."""
+    from local_stack import LocalStack
+
+    with LocalStack(tmp_path_factory.mktemp("stack")) as endpoints:
+        yield endpoints

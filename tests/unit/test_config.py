@@ -1,0 +1,82 @@
+"""Runtime properties: Managed Flink's JSON format, typed, and loud about mistakes."""
+
+import json
+
+import pytest
+
+from flink_app.config import PROPERTY_GROUPS, ConfigError, config_from_groups, load_config, properties_document
+
+
+def test_defaults_need_no_file() -> None:
+    config = config_from_groups({})
+    assert config.source.stream_name == "connect-ctr-stream"
+    assert config.metrics.agent_state_interval_seconds == 10
+    assert config.metrics.agent_state_stale_after_seconds == 330
+    assert config.metrics.watermark_out_of_orderness_seconds == 5
+
+
+def test_file_in_managed_flink_format_overrides_defaults(tmp_path) -> None:
+    path = tmp_path / "application_properties.json"
+    groups = {
+        "source": {"aws.endpoint": "http://127.0.0.1:4567", "initial.position": "TRIM_HORIZON"},
+        "metrics": {"agent_state.interval.seconds": "30", "agent_state.stale_after.seconds": "300"},
+        "kinesis.analytics.flink.run.options": {"python": "flink_app/main.py"},
+    }
+    path.write_text(json.dumps(properties_document(groups)))
+    config = load_config(path)
+    assert config.source.endpoint == "http://127.0.0.1:4567"
+    assert config.source.initial_position == "TRIM_HORIZON"
+    assert config.metrics.agent_state_interval_seconds == 30
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        (
+            {"metrics": {"agent_state.intervall.seconds": "10"}},
+            "unknown property metrics/agent_state.intervall.seconds",
+        ),
+        ({"metric": {}}, "unknown property group 'metric'"),
+        ({"metrics": {"agent_state.interval.seconds": "ten"}}, "metrics/agent_state.interval.seconds='ten' is invalid"),
+        ({"metrics": {"agent_state.interval.seconds": "0"}}, "must be a positive whole number"),
+        ({"source": {"initial.position": "EARLIEST"}}, "must be one of LATEST, TRIM_HORIZON"),
+        ({"metrics": {"agent_state.interval.seconds": "7"}}, "must be a multiple of agent_state.interval.seconds"),
+    ],
+)
+def test_mistakes_fail_fast_naming_the_property(groups, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        config_from_groups(groups)
+
+
+def test_unknown_key_message_lists_the_known_keys() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_groups({"source": {"stream": "x"}})
+    assert "stream.name" in str(caught.value)
+
+
+def test_missing_or_broken_file_is_named(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        load_config(broken)
+    broken.write_text('{"source": {}}')
+    with pytest.raises(ConfigError, match="JSON list"):
+        load_config(broken)
+
+
+def test_every_property_has_a_description_and_a_parsable_default() -> None:
+    for group, specs in PROPERTY_GROUPS.items():
+        for key, spec in specs.items():
+            assert spec.description, f"{group}/{key}"
+            if spec.default is not None:
+                spec.parse(spec.default)
+
+
+def test_the_docs_table_lists_every_property_as_declared() -> None:
+    from flink_app.config import properties_markdown
+    from tests.conftest import REPO_ROOT
+
+    docs = (REPO_ROOT / "docs" / "CONFIGURATION.md").read_text()
+    assert properties_markdown() in docs, "regenerate: python -m flink_app.config, paste into docs/CONFIGURATION.md"
