@@ -131,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=int, default=60, help="simulated agents (default 60)")
     parser.add_argument("--queues", type=int, default=4, help="simulated queues (default 4)")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this many seconds (default: Ctrl-C)")
+    parser.add_argument("--run-dir", type=Path, default=REPO_ROOT / ".run", help="logs and run files (default .run)")
     args = parser.parse_args(argv)
-    run_dir = REPO_ROOT / ".run"
-    run_dir.mkdir(exist_ok=True)
+    run_dir = args.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
     env = {**CREDENTIALS, "PYTHONUNBUFFERED": "1"}
     job = generator = None
     view = JobView()

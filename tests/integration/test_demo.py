@@ -1,0 +1,72 @@
+"""`make run`'s program: live numbers from the real job, and Ctrl-C leaves no process behind."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from local_stack.job_output import parse_output_line
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "local_stack.demo", "--agents", "20", "--run-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    job_log = tmp_path / "job.log"
+    try:
+        deadline = time.monotonic() + 150
+        snapshot = None
+        while snapshot is None and time.monotonic() < deadline and demo.poll() is None:
+            time.sleep(1)
+            if job_log.exists():
+                for line in job_log.read_text().splitlines():
+                    document = parse_output_line(line)
+                    if document and document["table"] == "agent_state_by_queue":
+                        snapshot = document
+                        break
+        assert snapshot is not None, "no snapshot from the job within 150 s; see " + str(tmp_path)
+        assert snapshot["measures"]["agents_online"] >= 1
+        started = descendants(demo.pid)
+        assert len(started) >= 4, "kinesis-local, moto, the job (and its JVM) and the generator run"
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=60) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    time.sleep(1)
+    left = [pid for pid in started if alive(pid)]
+    assert not left, f"still running after Ctrl-C: {left}"
