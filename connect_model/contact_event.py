@@ -39,6 +39,10 @@ class ContactEvent:
     enqueued: datetime | None
     connected_to_agent: datetime | None
     disconnected: datetime | None
+    # Later additions keep defaults, so positional construction stays valid.
+    connected_to_system: datetime | None = None
+    queue_type: str | None = None
+    initial_contact_id: str | None = None
 
     @property
     def instance_id(self) -> str:
@@ -75,4 +79,9 @@ def parse_contact_event(envelope: JsonObject) -> ContactEvent:
             agent.get("connectedToAgentTimestamp"), "connectedToAgentTimestamp"
         ),
         disconnected=parse_optional_timestamp(detail.get("disconnectTimestamp"), "disconnectTimestamp"),
+        connected_to_system=parse_optional_timestamp(
+            detail.get("connectedToSystemTimestamp"), "connectedToSystemTimestamp"
+        ),
+        queue_type=optional_str(queue, "queueType"),
+        initial_contact_id=optional_str(detail, "initialContactId"),
     )

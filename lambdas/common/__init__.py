@@ -1,0 +1,1 @@
+"""Runtime code shared by every Lambda: configuration, clients, Timestream writing, batch processing, Connect reads."""
