@@ -10,7 +10,9 @@ JAR := connectors/target/connect-monitor-connectors.jar
 ZIP := packaging/target/connect-monitor-app.zip
 JAVA_SOURCES := $(shell find connectors/src packaging -type f 2>/dev/null) pom.xml connectors/pom.xml packaging/pom.xml
 
-.PHONY: run test setup venv node build lint format clean
+CHECKOV_VENV := .venv-checkov
+
+.PHONY: run test setup venv checkov node build lint format clean
 
 run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
@@ -23,9 +25,9 @@ test: setup
 	@echo "==> Java: unit and integration tests (Maven)"
 	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server
 	@echo "==> Python: unit and integration tests (pytest)"
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest $(PYTEST_ARGS)
 
-setup: venv node build
+setup: venv checkov node build
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements.lock
@@ -34,6 +36,13 @@ $(VENV)/.installed: requirements.txt requirements.lock
 	@echo "==> Python venv in $(VENV) (first time: about a minute; apache-flink is large)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -c requirements.lock
+	@touch $@
+
+checkov: $(CHECKOV_VENV)/.installed
+$(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt infra/requirements-checkov.lock
+	@echo "==> checkov in its own venv ($(CHECKOV_VENV)): its boto3 pin conflicts with the project's"
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/python -m pip install -q --disable-pip-version-check -r infra/requirements-checkov.txt -c infra/requirements-checkov.lock
 	@touch $@
 
 node: local_stack/node_modules/.installed

@@ -1,0 +1,172 @@
+"""Create or update the Grafana data sources and dashboards of connect-monitor.
+
+    terraform -chdir=infra/terraform output -json > /tmp/tf-outputs.json
+    python infra/scripts/provision_grafana.py --outputs /tmp/tf-outputs.json --create-token
+
+Amazon Managed Grafana: with --create-token the script asks AWS for a 15-minute token of the
+workspace's `provisioner` service account (created by Terraform) and never stores it.
+Self-hosted Grafana: pass --url and a token in GRAFANA_TOKEN, and --auth-type default so the
+data sources use the AWS credential chain of the Grafana server.
+
+Data sources keep fixed uids (connect-timestream, connect-athena): dashboards in grafana/ refer
+to them by uid. Dashboards are uploaded with overwrite, so re-running is safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+TERRAFORM_DIR = Path(__file__).resolve().parent.parent / "terraform"
+
+
+class ProvisionError(RuntimeError):
+    """A failed step; the message names it and the fix."""
+
+
+def output_values(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ProvisionError(
+            f"cannot read Terraform outputs {path}: {exc} (run `terraform output -json > {path}`)"
+        ) from None
+    return {name: entry.get("value") for name, entry in raw.items()}
+
+
+class Grafana:
+    def __init__(self, url: str, token: str, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def upsert_datasource(self, definition: dict[str, Any]) -> str:
+        uid = definition["uid"]
+        status, _ = self.request("GET", f"/api/datasources/uid/{uid}")
+        if status == 200:
+            status, answer = self.request("PUT", f"/api/datasources/uid/{uid}", definition)
+            action = "updated"
+        elif status == 404:
+            status, answer = self.request("POST", "/api/datasources", definition)
+            action = "created"
+        else:
+            raise ProvisionError(f"GET data source {uid}: HTTP {status}; check the token and the URL")
+        if status != 200:
+            raise ProvisionError(f"data source {uid} not {action}: HTTP {status} {answer}")
+        return action
+
+    def upload_dashboard(self, path: Path) -> str:
+        try:
+            dashboard = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ProvisionError(f"dashboard {path} is not valid JSON: {exc}") from None
+        dashboard.pop("id", None)
+        if not dashboard.get("uid"):
+            raise ProvisionError(f"dashboard {path} has no uid: give it a stable uid so re-runs update it")
+        status, answer = self.request("POST", "/api/dashboards/db", {"dashboard": dashboard, "overwrite": True})
+        if status != 200:
+            raise ProvisionError(f"dashboard {path.name} not uploaded: HTTP {status} {answer}")
+        return str(dashboard["uid"])
+
+
+def temporary_token(workspace_id: str, service_account_id: str, region: str | None) -> tuple[str, Any]:
+    import boto3  # the AWS SDK is needed only for Amazon Managed Grafana
+
+    client = boto3.client("grafana", region_name=region)
+    answer = client.create_workspace_service_account_token(
+        workspaceId=workspace_id,
+        serviceAccountId=service_account_id,
+        name="provision-grafana",
+        secondsToLive=900,
+    )
+    token = answer["serviceAccountToken"]
+
+    def revoke() -> None:
+        client.delete_workspace_service_account_token(
+            workspaceId=workspace_id, serviceAccountId=service_account_id, tokenId=token["id"]
+        )
+
+    return token["key"], revoke
+
+
+def provision(
+    grafana: Grafana, datasources: dict[str, dict[str, Any]], dashboards_dir: Path | None, auth_type: str | None
+) -> list[str]:
+    done = []
+    for definition in datasources.values():
+        definition = json.loads(json.dumps(definition))
+        if auth_type:
+            definition.setdefault("jsonData", {})["authType"] = auth_type
+        done.append(f"data source {definition['uid']} {grafana.upsert_datasource(definition)}")
+    if dashboards_dir and dashboards_dir.is_dir():
+        for path in sorted(dashboards_dir.rglob("*.json")):
+            done.append(f"dashboard {grafana.upload_dashboard(path)} uploaded from {path.name}")
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--outputs", type=Path, required=True, help="file of `terraform output -json`")
+    parser.add_argument("--url", help="Grafana URL (default: the workspace URL from the outputs)")
+    parser.add_argument("--create-token", action="store_true", help="get a 15-minute token from AWS (Managed Grafana)")
+    parser.add_argument("--region", help="region of the Grafana workspace (default: the AWS SDK's)")
+    parser.add_argument("--auth-type", help="override the data sources' authType, e.g. default for self-hosted Grafana")
+    args = parser.parse_args(argv)
+
+    try:
+        outputs = output_values(args.outputs)
+        url = args.url or outputs.get("grafana_workspace_url")
+        datasources = outputs.get("grafana_datasources")
+        if not url or not datasources:
+            raise ProvisionError(
+                "no Grafana URL or data sources in the outputs (enable_managed_grafana = false?): pass --url"
+            )
+        revoke = None
+        if args.create_token:
+            workspace = outputs.get("grafana_workspace_id")
+            account = outputs.get("grafana_provisioner_service_account_id")
+            if not workspace or not account:
+                raise ProvisionError(
+                    "--create-token needs a Managed Grafana workspace: use GRAFANA_TOKEN for self-hosted"
+                )
+            token, revoke = temporary_token(workspace, account, args.region)
+        else:
+            token = os.environ.get("GRAFANA_TOKEN", "")
+            if not token:
+                raise ProvisionError("set GRAFANA_TOKEN (a Grafana service account token) or pass --create-token")
+        dashboards = outputs.get("grafana_dashboards_path")
+        dashboards_dir = (TERRAFORM_DIR / dashboards).resolve() if dashboards else None
+        try:
+            for line in provision(Grafana(url, token), datasources, dashboards_dir, args.auth_type):
+                print(line)
+        finally:
+            if revoke:
+                revoke()
+    except ProvisionError as exc:
+        print(f"provision_grafana: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

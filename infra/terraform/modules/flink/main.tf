@@ -1,0 +1,341 @@
+# The PyFlink job on Managed Service for Apache Flink (runtime FLINK-1_20, Python 3.11): the
+# Maven-built zip uploaded to S3, runtime properties by group, checkpoints, scaling, logging and
+# a role that reads the stream through the job's EFO consumer and writes only the job's tables.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+
+  # Every property the job declares (flink_app/config.py PROPERTY_GROUPS), by group. A test
+  # keeps this equal to the Python declaration.
+  job_property_keys = {
+    source = [
+      "stream.name",
+      "aws.region",
+      "aws.endpoint",
+      "initial.position",
+      "consumer.type",
+      "efo.consumer.name",
+    ]
+    metrics = [
+      "agent_state.interval.seconds",
+      "agent_state.stale_after.seconds",
+      "watermark.out_of_orderness.seconds",
+    ]
+    sink = [
+      "types",
+      "timestream.database",
+      "timestream.region",
+      "timestream.endpoint",
+      "timestream.dead_letter.path",
+    ]
+  }
+
+  # Properties that follow from the infrastructure and are therefore not tunable. Each is set
+  # only if the job declares it (job_property_keys).
+  infrastructure_property_keys = {
+    source = ["stream.name", "aws.region", "consumer.type", "efo.consumer.name", "efo.consumer.arn"]
+    sink   = ["timestream.database", "timestream.region"]
+  }
+  infrastructure_candidates = {
+    source = {
+      "stream.name"       = var.stream_name
+      "aws.region"        = local.region
+      "consumer.type"     = "EFO"
+      "efo.consumer.name" = var.efo_consumer_name
+      # For a job that uses the consumer Terraform registered instead of registering its own.
+      "efo.consumer.arn" = var.efo_consumer_arn
+    }
+    sink = {
+      "timestream.database" = var.timestream_database_name
+      "timestream.region"   = var.timestream_region
+    }
+  }
+  infrastructure_properties = {
+    for group, props in local.infrastructure_candidates : group => {
+      for key, value in props : key => value if contains(lookup(local.job_property_keys, group, []), key)
+    }
+  }
+
+  property_groups = {
+    for group in distinct(concat(keys(var.property_groups), keys(local.infrastructure_properties))) :
+    group => merge(lookup(var.property_groups, group, {}), lookup(local.infrastructure_properties, group, {}))
+    if length(merge(lookup(var.property_groups, group, {}), lookup(local.infrastructure_properties, group, {}))) > 0
+  }
+
+  log_group_name = "/aws/kinesis-analytics/${var.application_name}"
+  log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  code_key       = "flink/${var.application_name}.zip"
+}
+
+module "key" {
+  source = "../kms_key"
+
+  alias_name           = "${var.application_name}-flink"
+  description          = "Encrypts the code of the Flink application ${var.application_name} and its log group."
+  deletion_window_days = var.kms_key_deletion_window_days
+  via_services         = ["s3.${local.region}.amazonaws.com"]
+  service_principals = [{
+    sid     = "CloudWatchLogsEncryptsApplicationLog"
+    service = "logs.${local.region}.amazonaws.com"
+    actions = [
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]
+    condition = { test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = [local.log_group_arn] }
+  }]
+  external_decrypt_principal_arns = []
+  tags                            = var.tags
+}
+
+module "code_bucket" {
+  source = "../private_bucket"
+
+  bucket_name                        = var.code_bucket_name
+  kms_key_arn                        = module.key.key_arn
+  expiration_days                    = null
+  noncurrent_version_expiration_days = 90 # earlier versions stay available for rollbacks
+  force_destroy                      = var.force_destroy
+  tags                               = var.tags
+}
+
+# A new build changes the hash, uploads a new object version and updates the application, which
+# restarts from its latest snapshot (see restore_type).
+resource "aws_s3_object" "app" {
+  bucket      = module.code_bucket.bucket_id
+  key         = local.code_key
+  source      = var.app_zip_path
+  source_hash = filemd5(var.app_zip_path)
+  kms_key_id  = module.key.key_arn
+  tags        = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = module.key.key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_log_stream" "app" {
+  name           = "application"
+  log_group_name = aws_cloudwatch_log_group.app.name
+}
+
+# ---------------------------------------------------------------------------------------------
+# Role
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["kinesisanalytics.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "${var.application_name}-flink"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "app" {
+  statement {
+    sid       = "ReadCode"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${module.code_bucket.bucket_arn}/${local.code_key}"]
+  }
+
+  statement {
+    sid       = "DecryptCode"
+    actions   = ["kms:Decrypt"]
+    resources = [module.key.key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid = "ReadStream"
+    actions = [
+      "kinesis:DescribeStream",
+      "kinesis:DescribeStreamSummary",
+      "kinesis:GetRecords",
+      "kinesis:GetShardIterator",
+      "kinesis:ListShards",
+    ]
+    resources = [var.stream_arn]
+  }
+
+  statement {
+    sid       = "ReadThroughEnhancedFanOut"
+    actions   = ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"]
+    resources = [var.efo_consumer_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.stream_kms_key_arn == null ? [] : [var.stream_kms_key_arn]
+    content {
+      sid       = "DecryptStream"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.timestream_table_arns) > 0 ? [1] : []
+    content {
+      sid       = "WriteOwnTables"
+      actions   = ["timestream:WriteRecords"]
+      resources = values(var.timestream_table_arns)
+    }
+  }
+
+  statement {
+    sid       = "DiscoverTimestreamEndpoint"
+    actions   = ["timestream:DescribeEndpoints"]
+    resources = ["*"] # DescribeEndpoints has no resource type: AWS requires "*"
+  }
+
+  statement {
+    sid       = "FindLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+  }
+
+  statement {
+    sid       = "FindLogStream"
+    actions   = ["logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.app.arn}:log-stream:*"]
+  }
+
+  statement {
+    sid       = "WriteLog"
+    actions   = ["logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.app.arn}:log-stream:${aws_cloudwatch_log_stream.app.name}"]
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "run-job"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.app.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Application
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_kinesisanalyticsv2_application" "this" {
+  name                   = var.application_name
+  description            = "Real-time Amazon Connect metrics (PyFlink)."
+  runtime_environment    = "FLINK-1_20"
+  service_execution_role = aws_iam_role.app.arn
+  start_application      = var.start_application
+  tags                   = var.tags
+
+  application_configuration {
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn     = module.code_bucket.bucket_arn
+          file_key       = aws_s3_object.app.key
+          object_version = aws_s3_object.app.version_id
+        }
+      }
+    }
+
+    application_snapshot_configuration {
+      snapshots_enabled = true
+    }
+
+    environment_properties {
+      # How Managed Flink starts a Python job: the entry script and the connectors jar.
+      property_group {
+        property_group_id = "kinesis.analytics.flink.run.options"
+        property_map = {
+          python  = var.python_entry_point
+          jarfile = var.connectors_jar_path
+        }
+      }
+
+      dynamic "property_group" {
+        for_each = local.property_groups
+        content {
+          property_group_id = property_group.key
+          property_map      = property_group.value
+        }
+      }
+    }
+
+    flink_application_configuration {
+      checkpoint_configuration {
+        configuration_type            = "CUSTOM"
+        checkpointing_enabled         = true
+        checkpoint_interval           = var.checkpoint_interval_ms
+        min_pause_between_checkpoints = var.min_pause_between_checkpoints_ms
+      }
+
+      monitoring_configuration {
+        configuration_type = "CUSTOM"
+        log_level          = var.log_level
+        metrics_level      = var.metrics_level
+      }
+
+      parallelism_configuration {
+        configuration_type   = "CUSTOM"
+        parallelism          = var.parallelism
+        parallelism_per_kpu  = var.parallelism_per_kpu
+        auto_scaling_enabled = var.autoscaling_enabled
+      }
+    }
+
+    run_configuration {
+      application_restore_configuration {
+        application_restore_type = var.restore_type
+        snapshot_name            = var.snapshot_name
+      }
+
+      flink_run_configuration {
+        allow_non_restored_state = var.allow_non_restored_state
+      }
+    }
+  }
+
+  cloudwatch_logging_options {
+    log_stream_arn = aws_cloudwatch_log_stream.app.arn
+  }
+
+  depends_on = [aws_iam_role_policy.app]
+}

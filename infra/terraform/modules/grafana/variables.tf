@@ -1,0 +1,99 @@
+variable "workspace_name" {
+  description = "Name of the Amazon Managed Grafana workspace."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,255}$", var.workspace_name))
+    error_message = "workspace_name must be letters, digits, '_' and '-'."
+  }
+}
+
+variable "grafana_version" {
+  description = "Grafana version of the workspace (one Amazon Managed Grafana offers, e.g. 10.4)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+$", var.grafana_version))
+    error_message = "grafana_version must look like 10.4."
+  }
+}
+
+variable "admin_sso_group_ids" {
+  description = "IAM Identity Center group IDs given the Grafana ADMIN role (AWS_SSO authentication needs IAM Identity Center enabled in the account). Empty: assign users later in the console."
+  type        = list(string)
+}
+
+variable "viewer_sso_group_ids" {
+  description = "IAM Identity Center group IDs given the Grafana VIEWER role."
+  type        = list(string)
+}
+
+variable "timestream_region" {
+  description = "Region of the Timestream database (the Timestream data source's default region)."
+  type        = string
+}
+
+variable "timestream_database_name" {
+  description = "Timestream database the dashboards query."
+  type        = string
+}
+
+variable "timestream_database_arn" {
+  description = "ARN of that database."
+  type        = string
+}
+
+variable "timestream_table_arns" {
+  description = "ARNs of the tables the dashboards may read, by table name."
+  type        = map(string)
+}
+
+variable "athena_workgroup_name" {
+  description = "Athena workgroup the Athena data source uses."
+  type        = string
+}
+
+variable "athena_workgroup_arn" {
+  description = "ARN of that workgroup."
+  type        = string
+}
+
+variable "glue_database_name" {
+  description = "Glue database of the CTR history table."
+  type        = string
+}
+
+variable "glue_database_arn" {
+  description = "ARN of that Glue database."
+  type        = string
+}
+
+variable "glue_table_arn" {
+  description = "ARN of the Glue CTR table."
+  type        = string
+}
+
+variable "history_bucket_arn" {
+  description = "ARN of the bucket with raw records (read by Athena queries)."
+  type        = string
+}
+
+variable "athena_results_bucket_arn" {
+  description = "ARN of the bucket receiving Athena results."
+  type        = string
+}
+
+variable "history_kms_key_arn" {
+  description = "KMS key of the raw records and Athena results."
+  type        = string
+}
+
+variable "dashboards_path" {
+  description = "Directory of Grafana dashboard JSON files (the repository's grafana/ folder), provisioned by infra/scripts/provision_grafana.py. The directory may be empty or absent until dashboards exist."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource of this module."
+  type        = map(string)
+}

@@ -1,0 +1,54 @@
+output "delivery_stream_arn" {
+  description = "ARN of the Firehose delivery stream archiving the Kinesis stream."
+  value       = aws_kinesis_firehose_delivery_stream.history.arn
+}
+
+output "data_bucket" {
+  description = "Bucket holding the raw records (records/kind=ctr|agent_event|unknown/dt=yyyy-MM-dd/, errors/...)."
+  value       = module.data_bucket.bucket_id
+}
+
+output "data_bucket_arn" {
+  description = "ARN of the raw-records bucket."
+  value       = module.data_bucket.bucket_arn
+}
+
+output "athena_results_bucket_arn" {
+  description = "ARN of the Athena results bucket."
+  value       = module.athena_results_bucket.bucket_arn
+}
+
+output "kms_key_arn" {
+  description = "KMS key encrypting raw records, Athena results and the Firehose log."
+  value       = module.key.key_arn
+}
+
+output "glue_database_name" {
+  description = "Glue database holding the CTR table."
+  value       = aws_glue_catalog_database.this.name
+}
+
+output "glue_table_name" {
+  description = "Glue table of CTRs."
+  value       = aws_glue_catalog_table.ctr.name
+}
+
+output "glue_table_arn" {
+  description = "ARN of the Glue CTR table."
+  value       = aws_glue_catalog_table.ctr.arn
+}
+
+output "glue_database_arn" {
+  description = "ARN of the Glue database."
+  value       = aws_glue_catalog_database.this.arn
+}
+
+output "athena_workgroup_name" {
+  description = "Athena workgroup for history queries."
+  value       = aws_athena_workgroup.this.name
+}
+
+output "athena_workgroup_arn" {
+  description = "ARN of the Athena workgroup."
+  value       = aws_athena_workgroup.this.arn
+}

@@ -1,0 +1,475 @@
+# The three persisting functions and their triggers:
+#   persist_contact_event  <- EventBridge rule (source aws.connect, "Amazon Connect Contact Event")
+#   persist_agent_event    <- Kinesis event source mapping (agent events only; CTRs filtered out)
+#   persist_instance_data  <- EventBridge Scheduler (every minute)
+# Packages are the per-function zips of `python -m lambdas.build`; handlers, tables and
+# environment variables follow its manifest (lambdas/build.py FUNCTIONS).
+# Each has its own role (its tables, its trigger, its DLQ), log group and dead-letter queue.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+
+  function_names = { for key in keys(var.functions) : key => "${var.name_prefix}-${replace(key, "_", "-")}" }
+  log_group_arns = {
+    for key, name in local.function_names : key => "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${name}"
+  }
+  contact_event_rule_name = "${var.name_prefix}-connect-contact-events"
+  contact_event_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.contact_event_rule_name}"
+  instance_id             = element(split("/", var.connect_instance_arn), 1)
+
+  kms_use_actions = [
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+  ]
+
+  # Environment variables that follow from the infrastructure (names as lambdas/common/config.py
+  # declares them); the rest come from var.functions[*].environment.
+  infrastructure_environment_names = [
+    "TIMESTREAM_DATABASE", "TIMESTREAM_REGION", "CONNECT_INSTANCE_ID", "CONNECT_REGION",
+    "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL",
+  ]
+  infrastructure_environment = {
+    for key, name in local.function_names : key => merge(
+      {
+        POWERTOOLS_SERVICE_NAME = name
+        POWERTOOLS_LOG_LEVEL    = var.log_level
+        TIMESTREAM_DATABASE     = var.timestream_database_name
+        TIMESTREAM_REGION       = var.timestream_region
+      },
+      key == "persist_instance_data" ? {
+        CONNECT_INSTANCE_ID = local.instance_id
+        CONNECT_REGION      = local.connect_region
+      } : {},
+    )
+  }
+  connect_region = element(split(":", var.connect_instance_arn), 3)
+  packages       = { for key in keys(var.functions) : key => "${var.packages_dir}/${key}.zip" }
+}
+
+module "key" {
+  source = "../kms_key"
+
+  alias_name           = "${var.name_prefix}-lambdas"
+  description          = "Encrypts the environment, dead-letter queues and logs of the ${var.name_prefix} functions."
+  deletion_window_days = var.kms_key_deletion_window_days
+  via_services         = ["sqs.${local.region}.amazonaws.com", "lambda.${local.region}.amazonaws.com"]
+  service_principals = [
+    {
+      sid       = "CloudWatchLogsEncryptsFunctionLogs"
+      service   = "logs.${local.region}.amazonaws.com"
+      actions   = local.kms_use_actions
+      condition = { test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = values(local.log_group_arns) }
+    },
+    {
+      # EventBridge puts undeliverable contact events into the encrypted DLQ.
+      sid       = "EventBridgeWritesEncryptedDlq"
+      service   = "events.amazonaws.com"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      condition = { test = "ArnEquals", variable = "aws:SourceArn", values = [local.contact_event_rule_arn] }
+    },
+  ]
+  external_decrypt_principal_arns = []
+  tags                            = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Per function: log group, dead-letter queue, role, function
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "function" {
+  for_each          = local.function_names
+  name              = "/aws/lambda/${each.value}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = module.key.key_arn
+  tags              = var.tags
+}
+
+resource "aws_sqs_queue" "dlq" {
+  for_each                          = local.function_names
+  name                              = "${each.value}-dlq"
+  message_retention_seconds         = var.dlq_retention_seconds
+  kms_master_key_id                 = module.key.key_arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = var.tags
+}
+
+data "aws_iam_policy_document" "contact_event_dlq" {
+  statement {
+    sid       = "EventBridgeRuleSendsFailedEvents"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq["persist_contact_event"].arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.contact_event_rule_arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "contact_event_dlq" {
+  queue_url = aws_sqs_queue.dlq["persist_contact_event"].id
+  policy    = data.aws_iam_policy_document.contact_event_dlq.json
+}
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each           = local.function_names
+  name               = "${each.value}-lambda"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.function_names
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*"]
+  }
+
+  statement {
+    sid       = "SendTraces"
+    actions   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+    resources = ["*"] # X-Ray trace APIs have no resource type: AWS requires "*"
+  }
+
+  statement {
+    sid       = "SendToOwnDlq"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq[each.key].arn]
+  }
+
+  statement {
+    sid       = "UseFunctionKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.key.key_arn]
+  }
+
+  dynamic "statement" {
+    for_each = length(var.functions[each.key].timestream_tables) > 0 ? [1] : []
+    content {
+      sid       = "WriteOwnTables"
+      actions   = ["timestream:WriteRecords"]
+      resources = values(var.functions[each.key].timestream_tables)
+    }
+  }
+
+  statement {
+    sid       = "DiscoverTimestreamEndpoint"
+    actions   = ["timestream:DescribeEndpoints"]
+    resources = ["*"] # DescribeEndpoints has no resource type: AWS requires "*"
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "persist_agent_event" ? [1] : []
+    content {
+      sid = "ReadStream"
+      actions = [
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ]
+      resources = [var.stream_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "persist_agent_event" && var.stream_kms_key_arn != null ? [var.stream_kms_key_arn] : []
+    content {
+      sid       = "DecryptStream"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "persist_instance_data" ? [1] : []
+    content {
+      sid     = "ReadConnectInstance"
+      actions = var.instance_data_connect_actions
+      resources = [
+        var.connect_instance_arn,
+        "${var.connect_instance_arn}/queue/*",
+        "${var.connect_instance_arn}/routing-profile/*",
+        "${var.connect_instance_arn}/agent/*",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.function_names
+  name     = "persist"
+  role     = aws_iam_role.function[each.key].id
+  policy   = data.aws_iam_policy_document.function[each.key].json
+}
+
+resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_117:The functions call only AWS public APIs (Timestream, Connect, SQS) and reach no VPC resource; a VPC would add NAT or five interface endpoints and nothing to protect.
+  #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile and a signing step in the build; the package is built from the reviewed repository by the same pipeline that deploys it. Revisit if packages ever come from elsewhere.
+  for_each = local.function_names
+
+  function_name                  = each.value
+  description                    = "Persists Amazon Connect data to Timestream (lambdas/${each.key}.py)."
+  role                           = aws_iam_role.function[each.key].arn
+  runtime                        = "python3.12"
+  architectures                  = ["x86_64"]
+  handler                        = "lambdas.${each.key}.handler"
+  filename                       = local.packages[each.key]
+  source_code_hash               = filebase64sha256(local.packages[each.key])
+  layers                         = var.powertools_layer_arn == null ? [] : [var.powertools_layer_arn]
+  memory_size                    = var.functions[each.key].memory_mb
+  timeout                        = var.functions[each.key].timeout_seconds
+  reserved_concurrent_executions = var.functions[each.key].reserved_concurrency
+  kms_key_arn                    = module.key.key_arn
+  tags                           = var.tags
+
+  environment {
+    variables = merge(var.functions[each.key].environment, local.infrastructure_environment[each.key])
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.dlq[each.key].arn
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function[each.key].name
+    application_log_level = var.log_level
+    system_log_level      = "INFO"
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  for_each                     = local.function_names
+  function_name                = aws_lambda_function.this[each.key].function_name
+  maximum_retry_attempts       = var.functions[each.key].async_retry_attempts
+  maximum_event_age_in_seconds = var.event_retry.maximum_event_age_in_seconds
+  # Asynchronous invocations (EventBridge, Scheduler) that still fail go to dead_letter_config.
+}
+
+# ---------------------------------------------------------------------------------------------
+# persist_contact_event: EventBridge rule
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_event_rule" "contact_events" {
+  name        = local.contact_event_rule_name
+  description = "Amazon Connect contact events of one instance to ${local.function_names["persist_contact_event"]}."
+  event_pattern = templatefile("${path.module}/contact_event_pattern.json.tftpl", {
+    connect_instance_arn = var.connect_instance_arn
+  })
+  state = "ENABLED"
+  tags  = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "contact_events" {
+  rule      = aws_cloudwatch_event_rule.contact_events.name
+  target_id = "persist-contact-event"
+  arn       = aws_lambda_function.this["persist_contact_event"].arn
+
+  retry_policy {
+    maximum_retry_attempts       = var.event_retry.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.event_retry.maximum_event_age_in_seconds
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dlq["persist_contact_event"].arn
+  }
+}
+
+resource "aws_lambda_permission" "contact_events" {
+  statement_id  = "AllowConnectContactEventRule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this["persist_contact_event"].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.contact_events.arn
+}
+
+# ---------------------------------------------------------------------------------------------
+# persist_agent_event: Kinesis event source mapping
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_lambda_event_source_mapping" "agent_events" {
+  function_name                      = aws_lambda_function.this["persist_agent_event"].arn
+  event_source_arn                   = var.stream_arn
+  starting_position                  = "LATEST"
+  batch_size                         = var.agent_event_batch.batch_size
+  maximum_batching_window_in_seconds = var.agent_event_batch.batching_window_seconds
+  parallelization_factor             = var.agent_event_batch.parallelization_factor
+  maximum_retry_attempts             = var.agent_event_batch.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.agent_event_batch.maximum_record_age_seconds
+  bisect_batch_on_function_error     = true
+  function_response_types            = ["ReportBatchItemFailures"]
+  tags                               = var.tags
+
+  # The stream also carries CTRs: only agent events of the listed types invoke the function.
+  filter_criteria {
+    filter {
+      pattern = jsonencode({ data = { EventType = var.agent_event_types } })
+    }
+  }
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.dlq["persist_agent_event"].arn
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# ---------------------------------------------------------------------------------------------
+# persist_instance_data: EventBridge Scheduler
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.name_prefix}-instance-data-scheduler"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeInstanceDataFunction"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.this["persist_instance_data"].arn]
+  }
+
+  statement {
+    sid       = "SendFailedInvocationsToDlq"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq["persist_instance_data"].arn]
+  }
+
+  statement {
+    sid       = "EncryptDlqMessages"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.key.key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${local.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler_decrypt" {
+  name   = "decrypt-schedule"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler_decrypt.json
+}
+
+# The schedule (and so its target input) is encrypted with the functions' key.
+data "aws_iam_policy_document" "scheduler_decrypt" {
+  statement {
+    sid       = "DecryptScheduleTarget"
+    actions   = ["kms:Decrypt"]
+    resources = [module.key.key_arn]
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule-arn"
+      values   = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/default/${var.name_prefix}-instance-data"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "invoke-instance-data"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+
+resource "aws_scheduler_schedule" "instance_data" {
+  name                = "${var.name_prefix}-instance-data"
+  description         = "Invokes ${local.function_names["persist_instance_data"]} to record current Connect metrics."
+  schedule_expression = var.instance_data_schedule
+  state               = "ENABLED"
+  kms_key_arn         = module.key.key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.this["persist_instance_data"].arn
+    role_arn = aws_iam_role.scheduler.arn
+    # Shaped like an EventBridge scheduled event: the function takes the collection minute from
+    # `time`, which Scheduler fills with the run's scheduled time (a context attribute).
+    input = jsonencode({
+      version       = "0"
+      id            = "<aws.scheduler.execution-id>"
+      "detail-type" = "Scheduled Event"
+      source        = "aws.scheduler"
+      time          = "<aws.scheduler.scheduled-time>"
+      resources     = ["<aws.scheduler.schedule-arn>"]
+      detail        = {}
+    })
+
+    retry_policy {
+      maximum_retry_attempts       = var.instance_data_schedule_retry_attempts
+      maximum_event_age_in_seconds = var.event_retry.maximum_event_age_in_seconds
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.dlq["persist_instance_data"].arn
+    }
+  }
+}

@@ -1,0 +1,34 @@
+output "function_arns" {
+  description = "ARN of each function, by module name in lambdas/."
+  value       = { for key, f in aws_lambda_function.this : key => f.arn }
+}
+
+output "role_arns" {
+  description = "Execution role of each function, by module name."
+  value       = { for key, r in aws_iam_role.function : key => r.arn }
+}
+
+output "dlq_urls" {
+  description = "Dead-letter queue of each function, by module name (failed events, batches and invocations)."
+  value       = { for key, q in aws_sqs_queue.dlq : key => q.url }
+}
+
+output "contact_event_rule_arn" {
+  description = "ARN of the EventBridge rule routing Connect contact events."
+  value       = aws_cloudwatch_event_rule.contact_events.arn
+}
+
+output "contact_event_pattern" {
+  description = "Event pattern of that rule."
+  value       = aws_cloudwatch_event_rule.contact_events.event_pattern
+}
+
+output "agent_event_source_mapping_uuid" {
+  description = "ID of the Kinesis event source mapping of persist_agent_event."
+  value       = aws_lambda_event_source_mapping.agent_events.uuid
+}
+
+output "instance_data_schedule_arn" {
+  description = "ARN of the schedule invoking persist_instance_data."
+  value       = aws_scheduler_schedule.instance_data.arn
+}

@@ -1,0 +1,99 @@
+"""Shared, once-per-session inputs of the infrastructure tests: the parsed configuration, the
+provider schemas and one checkov run. No AWS account, no network, no terraform binary."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from . import tf_config, tf_provider_schema
+from .tf_config import CheckovRun
+from .tf_provider_schema import SCHEMA_PACKAGES, provider_of
+
+
+@pytest.fixture(scope="session")
+def modules() -> dict[Path, tf_config.Module]:
+    return tf_config.load_all()
+
+
+@pytest.fixture(scope="session")
+def root(modules: dict[Path, tf_config.Module]) -> tf_config.Module:
+    return modules[tf_config.TERRAFORM]
+
+
+@pytest.fixture(scope="session")
+def schemas(modules: dict[Path, tf_config.Module]) -> dict[str, tf_provider_schema.ProviderSchema]:
+    used: dict[str, set[str]] = {}
+    for module in modules.values():
+        for block in module.resources:
+            used.setdefault(provider_of(block.type), set()).add(block.type)
+    unknown = set(used) - set(SCHEMA_PACKAGES)
+    assert not unknown, f"no schema source for provider(s) {sorted(unknown)}: add its cdktn-provider-* package"
+    return {name: tf_provider_schema.load(SCHEMA_PACKAGES[name], wanted=used[name]) for name in used}
+
+
+def _checkov_executable() -> str:
+    """$CHECKOV, else checkov on PATH, else the repository's .venv-checkov (checkov pins an older
+    boto3 than the project, so it lives in its own virtual environment)."""
+    candidates = [os.environ.get("CHECKOV"), shutil.which("checkov"), str(tf_config.REPO / ".venv-checkov/bin/checkov")]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail(
+        "checkov not found: create its own environment with "
+        "`python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov==3.3.30` "
+        "(or set CHECKOV to its path)"
+    )
+
+
+@pytest.fixture(scope="session")
+def checkov_run() -> CheckovRun:
+    env = {
+        **os.environ,
+        # Offline: no guidelines download, no platform calls.
+        "BC_SKIP_MAPPING": "TRUE",
+        "CHECKOV_NO_OUTPUT_COLORS": "TRUE",
+        "ENABLE_DEFINITIONS_CACHE": "FALSE",
+        "CKV_IGNORE_HIDDEN_DIRECTORIES": "TRUE",
+    }
+    env.pop("BC_API_KEY", None)
+    proc = subprocess.run(
+        [
+            _checkov_executable(),
+            "--directory",
+            str(tf_config.TERRAFORM),
+            "--framework",
+            "terraform",
+            # not --quiet: the JSON report must list skipped checks too (test_skips_take_effect)
+            "--compact",
+            "--skip-download",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    try:
+        reports = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(
+            f"checkov printed no JSON report (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        )
+    reports = reports if isinstance(reports, list) else [reports]
+    summary: dict = {}
+    failed: list[dict] = []
+    skipped: list[dict] = []
+    for report in reports:
+        summary = report.get("summary", summary)
+        results = report.get("results", {})
+        failed += results.get("failed_checks", [])
+        skipped += results.get("skipped_checks", [])
+    return CheckovRun(summary=summary, failed=failed, skipped=skipped, stderr=proc.stderr)

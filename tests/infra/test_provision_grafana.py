@@ -1,0 +1,143 @@
+"""infra/scripts/provision_grafana.py against a stand-in Grafana HTTP API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from .tf_config import REPO
+
+SCRIPT = REPO / "infra/scripts/provision_grafana.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("provision_grafana", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeGrafana(BaseHTTPRequestHandler):
+    datasources: ClassVar[dict[str, dict]] = {}
+    dashboards: ClassVar[dict[str, dict]] = {}
+    calls: ClassVar[list[tuple[str, str]]] = []
+
+    def log_message(self, *args) -> None:  # keep pytest output quiet
+        pass
+
+    def _reply(self, status: int, body) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self):
+        return json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+
+    def _authorised(self) -> bool:
+        if self.headers.get("Authorization") != "Bearer secret":
+            self._reply(401, {"message": "Unauthorized"})
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        self.calls.append(("GET", self.path))
+        if not self._authorised():
+            return
+        uid = self.path.rsplit("/", 1)[-1]
+        if uid in self.datasources:
+            self._reply(200, self.datasources[uid])
+        else:
+            self._reply(404, {"message": "not found"})
+
+    def do_POST(self) -> None:
+        self.calls.append(("POST", self.path))
+        if not self._authorised():
+            return
+        body = self._body()
+        if self.path == "/api/datasources":
+            self.datasources[body["uid"]] = body
+        else:
+            self.dashboards[body["dashboard"]["uid"]] = body
+        self._reply(200, {"message": "ok"})
+
+    def do_PUT(self) -> None:
+        self.calls.append(("PUT", self.path))
+        if not self._authorised():
+            return
+        body = self._body()
+        self.datasources[body["uid"]] = body
+        self._reply(200, {"message": "ok"})
+
+
+@pytest.fixture
+def grafana():
+    FakeGrafana.datasources, FakeGrafana.dashboards, FakeGrafana.calls = {}, {}, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGrafana)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+DATASOURCES = {
+    "timestream": {"uid": "connect-timestream", "type": "grafana-timestream-datasource", "jsonData": {}},
+    "athena": {"uid": "connect-athena", "type": "grafana-athena-datasource", "jsonData": {}},
+}
+
+
+def write_outputs(tmp_path: Path, url: str, dashboards: Path) -> Path:
+    outputs = {
+        "grafana_workspace_url": {"value": url},
+        "grafana_datasources": {"value": DATASOURCES},
+        "grafana_dashboards_path": {"value": str(dashboards)},
+    }
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(outputs))
+    return path
+
+
+def test_creates_then_updates_datasources_and_uploads_dashboards(grafana, tmp_path, monkeypatch) -> None:
+    script = load_script()
+    dashboards = tmp_path / "dashboards"
+    dashboards.mkdir()
+    (dashboards / "live.json").write_text(json.dumps({"uid": "connect-live", "id": 12, "title": "Live"}))
+    outputs = write_outputs(tmp_path, grafana, dashboards)
+    monkeypatch.setenv("GRAFANA_TOKEN", "secret")
+
+    assert script.main(["--outputs", str(outputs), "--auth-type", "default"]) == 0
+    assert set(FakeGrafana.datasources) == {"connect-timestream", "connect-athena"}
+    assert FakeGrafana.datasources["connect-athena"]["jsonData"]["authType"] == "default"
+    assert "id" not in FakeGrafana.dashboards["connect-live"]["dashboard"]
+    assert FakeGrafana.dashboards["connect-live"]["overwrite"] is True
+
+    FakeGrafana.calls.clear()
+    assert script.main(["--outputs", str(outputs)]) == 0
+    assert ("PUT", "/api/datasources/uid/connect-timestream") in FakeGrafana.calls
+
+
+def test_wrong_token_fails_with_a_message(grafana, tmp_path, monkeypatch, capsys) -> None:
+    script = load_script()
+    outputs = write_outputs(tmp_path, grafana, tmp_path / "none")
+    monkeypatch.setenv("GRAFANA_TOKEN", "wrong")
+    assert script.main(["--outputs", str(outputs)]) == 1
+    assert "HTTP 401" in capsys.readouterr().err
+
+
+def test_dashboard_without_uid_is_refused(grafana, tmp_path, monkeypatch, capsys) -> None:
+    script = load_script()
+    dashboards = tmp_path / "dashboards"
+    dashboards.mkdir()
+    (dashboards / "x.json").write_text(json.dumps({"title": "no uid"}))
+    monkeypatch.setenv("GRAFANA_TOKEN", "secret")
+    assert script.main(["--outputs", str(write_outputs(tmp_path, grafana, dashboards))]) == 1
+    assert "has no uid" in capsys.readouterr().err
