@@ -52,6 +52,30 @@ def _text(text: str) -> str:
     return text
 
 
+SINK_TYPES = ("print", "timestream")
+
+
+def _sink_types(text: str) -> tuple[str, ...]:
+    types = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [t for t in types if t not in SINK_TYPES]
+    if not types or unknown:
+        raise ValueError(f"must list one or more of {', '.join(SINK_TYPES)} (comma-separated)")
+    return types
+
+
+# Regions that offer Timestream for LiveAnalytics (not eu-west-2, where Connect runs in this design).
+TIMESTREAM_REGIONS = (
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-2",
+    "eu-central-1",
+    "eu-west-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PropertySpec:
     default: str | None
@@ -88,7 +112,21 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         ),
     },
     "sink": {
-        "type": PropertySpec("print", _one_of("print"), "Where results go: print = the job's stdout, one JSON each."),
+        "types": PropertySpec(
+            "timestream",
+            _sink_types,
+            "Where results go, comma-separated: timestream, print (the job's stdout, one JSON per row).",
+        ),
+        "timestream.database": PropertySpec("connect_monitor", _text, "Timestream database (created by Terraform)."),
+        "timestream.region": PropertySpec(
+            "eu-west-1",
+            _one_of(*TIMESTREAM_REGIONS),
+            "Timestream region; LiveAnalytics is not offered in eu-west-2 (data leaves the UK).",
+        ),
+        "timestream.endpoint": PropertySpec(None, _text, "Endpoint override (local moto); disables discovery."),
+        "timestream.dead_letter.path": PropertySpec(
+            None, _text, "JSON Lines file for records Timestream rejects (always also logged at WARN)."
+        ),
     },
 }
 
@@ -112,7 +150,11 @@ class MetricsConfig:
 
 @dataclass(frozen=True, slots=True)
 class SinkConfig:
-    type: str
+    types: tuple[str, ...]
+    timestream_database: str
+    timestream_region: str
+    timestream_endpoint: str | None
+    timestream_dead_letter_path: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +206,13 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             efo_consumer_name=_value(groups, "source", "efo.consumer.name"),
         ),
         metrics=metrics,
-        sink=SinkConfig(type=_value(groups, "sink", "type")),
+        sink=SinkConfig(
+            types=_value(groups, "sink", "types"),
+            timestream_database=_value(groups, "sink", "timestream.database"),
+            timestream_region=_value(groups, "sink", "timestream.region"),
+            timestream_endpoint=_value(groups, "sink", "timestream.endpoint"),
+            timestream_dead_letter_path=_value(groups, "sink", "timestream.dead_letter.path"),
+        ),
     )
 
 

@@ -16,13 +16,33 @@ AGENT_STATE_MEASURES = (
 @dataclass(frozen=True, slots=True)
 class OutputTable:
     name: str
+    measure_name: str  # Timestream's name for the multi-measure record
     time_column: str
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
+    measure_sql_type: str = "BIGINT"
+
+    def timestream_columns(self) -> list[tuple[str, str]]:
+        """Columns of the Timestream sink table: time, dimensions, version, then the measures."""
+        return [
+            ("time", "TIMESTAMP(3)"),
+            *((d, "STRING") for d in self.dimensions),
+            ("version", "BIGINT"),
+            *((m, self.measure_sql_type) for m in self.measures),
+        ]
+
+    def timestream_rows(self, source_view: str) -> str:
+        """Rows in `timestream_columns` order. Snapshots are final when their window closes: version 1."""
+        columns = ", ".join((*self.dimensions, "CAST(1 AS BIGINT) AS version", *self.measures))
+        return f"SELECT CAST({self.time_column} AS TIMESTAMP(3)) AS `time`, {columns} FROM {source_view}"
 
 
 AGENT_STATE_BY_QUEUE = OutputTable(
-    "agent_state_by_queue", "snapshot_time", ("instance_id", "queue_id", "queue_name"), AGENT_STATE_MEASURES
+    "agent_state_by_queue",
+    "agent_state",
+    "snapshot_time",
+    ("instance_id", "queue_id", "queue_name"),
+    AGENT_STATE_MEASURES,
 )
 TABLES = {t.name: t for t in (AGENT_STATE_BY_QUEUE,)}
 DEAD_LETTER = "dead_letter"

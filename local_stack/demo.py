@@ -20,9 +20,11 @@ from rich.live import Live
 from rich.table import Table
 
 from flink_app.config import properties_document
+from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
 from local_stack.processes import ServerFailed
 from local_stack.stack import CREDENTIALS, REPO_ROOT, LocalStack, StackEndpoints
+from local_stack.timestream import create_tables, written_records
 
 console = Console(stderr=True)
 
@@ -56,14 +58,15 @@ class JobView:
                         self.latest[queue] = document
 
 
-def render(view: JobView, started: float) -> Table:
+def render(view: JobView, started: float, timestream_records: int) -> Table:
     with view.lock:
         table = Table(
             title=f"agent_state_by_queue — latest snapshot per queue ({view.snapshots} rows so far, "
             f"{time.monotonic() - started:.0f} s)",
             caption="dead letters: "
             + (", ".join(f"{k} {v}" for k, v in sorted(view.dead_letters.items())) or "none yet")
-            + "   ·   Ctrl-C stops everything",
+            + f"   ·   local Timestream: {timestream_records} records written"
+            + "\n`python -m local_stack.timestream` prints its latest rows   ·   Ctrl-C stops everything",
         )
         for column in ("queue", "time (UTC)", "online", "available", "on contact", "ACW", "non-prod.", "error"):
             table.add_column(column, justify="left" if column in ("queue", "time (UTC)") else "right")
@@ -86,6 +89,9 @@ def render(view: JobView, started: float) -> Table:
         return table
 
 
+TIMESTREAM_REGION = "eu-west-1"
+
+
 def write_properties(run_dir: Path, endpoints: StackEndpoints) -> Path:
     path = run_dir / "application_properties.json"
     groups = {
@@ -94,7 +100,13 @@ def write_properties(run_dir: Path, endpoints: StackEndpoints) -> Path:
             "aws.region": endpoints.region,
             "aws.endpoint": endpoints.kinesis_url,
             "initial.position": "TRIM_HORIZON",
-        }
+        },
+        "sink": {
+            "types": "print,timestream",
+            "timestream.region": TIMESTREAM_REGION,
+            "timestream.endpoint": endpoints.moto_url,
+            "timestream.dead_letter.path": str(run_dir / "timestream-rejected.jsonl"),
+        },
     }
     path.write_text(json.dumps(properties_document(groups), indent=2))
     return path
@@ -137,20 +149,22 @@ def main(argv: list[str] | None = None) -> int:
     run_dir.mkdir(parents=True, exist_ok=True)
     env = {**CREDENTIALS, "PYTHONUNBUFFERED": "1"}
     job = generator = None
+    job_log = open(run_dir / "job.log", "w")  # noqa: SIM115 - closed after the job has stopped
     view = JobView()
     started = time.monotonic()
     try:
         console.print("[bold]1/3[/bold] starting the local AWS endpoints (kinesis-local, moto) …")
         with LocalStack(run_dir) as endpoints:
             console.print(f"      Kinesis {endpoints.kinesis_url} · moto {endpoints.moto_url} · logs in {run_dir}")
-            properties = write_properties(run_dir, endpoints)
-            console.print("[bold]2/3[/bold] starting the PyFlink job on a local mini-cluster (about 15 s) …")
-            job = start(
-                [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
-                None,
-                env,
-            )
-            with open(run_dir / "job.log", "w") as job_log:
+            try:
+                properties = write_properties(run_dir, endpoints)
+                create_tables(endpoints.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
+                console.print("[bold]2/3[/bold] starting the PyFlink job on a local mini-cluster (about 15 s) …")
+                job = start(
+                    [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
+                    None,
+                    env,
+                )
                 threading.Thread(target=view.consume, args=(job.stdout, job_log), daemon=True).start()
                 console.print(f"[bold]3/3[/bold] sending live Connect traffic for {args.agents} agents …")
                 generator = start(
@@ -176,13 +190,18 @@ def main(argv: list[str] | None = None) -> int:
                     run_dir / "generator.log",
                     env,
                 )
-                with Live(render(view, started), console=console, refresh_per_second=2) as live:
+                recording = Path(endpoints.moto_recording)
+                with Live(render(view, started, 0), console=console, refresh_per_second=2) as live:
                     while args.seconds == 0 or time.monotonic() - started < args.seconds:
                         for name, process in (("job", job), ("generator", generator)):
                             if process.poll() is not None:
                                 raise ServerFailed(f"the {name} stopped (code {process.returncode}); see {run_dir}")
-                        live.update(render(view, started))
+                        live.update(render(view, started, len(written_records(recording))))
                         time.sleep(0.5)
+            finally:
+                # The job and the generator go first, while the endpoints they talk to still answer.
+                stop(generator)
+                stop(job)
     except KeyboardInterrupt:
         console.print("stopping …")
     except ServerFailed as error:
@@ -191,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop(generator)
         stop(job)
+        job_log.close()
     console.print("stopped: job, generator, kinesis-local and moto")
     return 0
 

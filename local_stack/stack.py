@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 KINESIS_LOCAL = REPO_ROOT / "local_stack" / "node_modules" / "kinesis-local"
 REGION = "eu-west-2"
 # Local endpoints accept any credentials; fixed ones keep every client on the same moto account.
+RECORDING_FILE = "moto-recording.jsonl"  # moto's request log: every call the local endpoints received
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": REGION}
 
 
@@ -28,15 +29,16 @@ class StackEndpoints:
     moto_url: str
     region: str
     stream_name: str
+    moto_recording: str
 
     def kinesis_client(self):
-        return boto3.client("kinesis", endpoint_url=self.kinesis_url, region_name=self.region, **_boto_credentials())
+        return boto3.client("kinesis", endpoint_url=self.kinesis_url, region_name=self.region, **boto_credentials())
 
     def moto_client(self, service: str):
-        return boto3.client(service, endpoint_url=self.moto_url, region_name=self.region, **_boto_credentials())
+        return boto3.client(service, endpoint_url=self.moto_url, region_name=self.region, **boto_credentials())
 
 
-def _boto_credentials() -> dict[str, str]:
+def boto_credentials() -> dict[str, str]:
     return {"aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": "local"}
 
 
@@ -86,6 +88,9 @@ class LocalStack:
             "moto server",
             [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
             self.run_dir / "moto.log",
+            # moto drops Timestream CommonAttributes when it stores records; its request recording
+            # keeps them, so local_stack.timestream reads back exactly what the sink wrote.
+            env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(self.run_dir / RECORDING_FILE)},
         )
         self._processes.append(moto)
         endpoints = StackEndpoints(
@@ -93,6 +98,7 @@ class LocalStack:
             moto_url=f"http://127.0.0.1:{moto_port}",
             region=REGION,
             stream_name=self.stream_name,
+            moto_recording=str(self.run_dir / RECORDING_FILE),
         )
         kinesis.wait_healthy(f"{endpoints.kinesis_url}/healthcheck")
         moto.wait_healthy(f"{endpoints.moto_url}/moto-api/data.json")

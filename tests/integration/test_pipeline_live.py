@@ -14,12 +14,15 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from flink_app.config import properties_document
+from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
 from local_stack.stack import CREDENTIALS
+from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference
 from tests.conftest import REPO_ROOT
 from traffic_generator import SimulationConfig, simulate
@@ -34,6 +37,7 @@ TICK_AGENTS = 16
 # Event time runs this much faster than wall-clock time while sending: a poll of every shard
 # (each 200 ms) then spans ~2 s of event time, within the 5 s the watermark allows.
 SPEEDUP = 10.0
+TIMESTREAM_REGION = "eu-west-1"
 
 
 def parse_time(text: str) -> datetime:
@@ -66,6 +70,7 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     )
     last_boundary = max(t for t, _ in expected)
 
+    recording = Path(local_stack.moto_recording)
     job = start_job(local_stack, tmp_path)
     documents: list[dict] = []
     log: list[str] = []
@@ -92,6 +97,13 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
             f"the window ending {last_boundary}",
         )
         time.sleep(3)  # let the rest of that window's rows through
+        wait_for(
+            lambda: any(r.time == parse_time(last_boundary) for r in written_records(recording)),
+            job,
+            log,
+            f"the Timestream records of {last_boundary}",
+        )
+        time.sleep(3)
     finally:
         os.killpg(job.pid, signal.SIGTERM)
         job.wait(timeout=30)
@@ -104,6 +116,16 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     assert set(actual) == set(expected)
     mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
     assert not mismatches, list(mismatches.items())[:5]
+
+    # The same figures landed in the local Timestream, through the project's sink, as version 1.
+    stored = {
+        (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", r.dimensions["queue_id"]): r
+        for r in final_state(written_records(recording)).values()
+        if r.table == "agent_state_by_queue" and f"{r.time:%Y-%m-%dT%H:%M:%SZ}" <= last_boundary
+    }
+    assert {k: r.measures for k, r in stored.items()} == actual
+    assert {r.version for r in stored.values()} == {1}
+    assert not (tmp_path / "timestream-rejected.jsonl").exists()
 
     dead = [d for d in documents if d["table"] == "dead_letter"]
     assert sorted(d["record"] for d in dead) == sorted(e.data for e in junk)
@@ -118,7 +140,14 @@ def start_job(local_stack, tmp_path) -> subprocess.Popen:
         "initial.position": "TRIM_HORIZON",
         "aws.region": local_stack.region,
     }
-    properties.write_text(json.dumps(properties_document({"source": source})))
+    sink = {
+        "types": "print,timestream",
+        "timestream.region": TIMESTREAM_REGION,
+        "timestream.endpoint": local_stack.moto_url,
+        "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
+    }
+    create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
+    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink})))
     return subprocess.Popen(
         [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
         cwd=REPO_ROOT,

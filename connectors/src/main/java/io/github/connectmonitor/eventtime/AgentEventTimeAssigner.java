@@ -1,0 +1,106 @@
+package io.github.connectmonitor.eventtime;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonFactory;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
+import org.apache.flink.streaming.api.functions.AssignerWithPeriodicWatermarks;
+import org.apache.flink.streaming.api.watermark.Watermark;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Event time of raw Connect stream records, for the Kinesis consumer's per-shard watermarks.
+ *
+ * <p>The consumer clones this assigner for every shard, so a shard that is read ahead of another
+ * (a catch-up after downtime, a replay from TRIM_HORIZON) cannot make the other's records late: the
+ * watermark is the minimum over shards. Only agent events ({@code EventTimestamp}) move the
+ * watermark; CTRs arrive minutes after their contact ended and are timed on their own branch, and
+ * junk has no time at all: both get the newest agent-event time seen so far.
+ */
+public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<String> {
+
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final long outOfOrdernessMillis;
+    private long maxTimestamp = Long.MIN_VALUE;
+
+    public AgentEventTimeAssigner(long outOfOrdernessMillis) {
+        if (outOfOrdernessMillis < 0) {
+            throw new IllegalArgumentException("outOfOrdernessMillis must be >= 0, got " + outOfOrdernessMillis);
+        }
+        this.outOfOrdernessMillis = outOfOrdernessMillis;
+    }
+
+    @Override
+    public long extractTimestamp(String record, long previousElementTimestamp) {
+        long timestamp = agentEventTimestamp(record);
+        if (timestamp == Long.MIN_VALUE) {
+            return maxTimestamp == Long.MIN_VALUE ? 0L : maxTimestamp;
+        }
+        maxTimestamp = Math.max(maxTimestamp, timestamp);
+        return timestamp;
+    }
+
+    /**
+     * Before its first agent event a shard holds the watermark back (rather than returning null,
+     * which the consumer reads as "no opinion" and would let another shard's time run ahead).
+     */
+    @Override
+    public Watermark getCurrentWatermark() {
+        return new Watermark(maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis);
+    }
+
+    /**
+     * The same event time for sources on Flink's new Source API (files for replay): a single ordered
+     * split per file, so the usual bounded-out-of-orderness strategy applies.
+     */
+    public static WatermarkStrategy<String> watermarkStrategy(long outOfOrdernessMillis) {
+        return WatermarkStrategy.<String>forBoundedOutOfOrderness(Duration.ofMillis(outOfOrdernessMillis))
+                .withTimestampAssigner(new NewestAgentEventTime());
+    }
+
+    /** Per-split timestamp assigner with the same rule for records that are not agent events. */
+    private static final class NewestAgentEventTime implements SerializableTimestampAssigner<String> {
+        private static final long serialVersionUID = 1L;
+        private long newest = 0L;
+
+        @Override
+        public long extractTimestamp(String record, long recordTimestamp) {
+            long timestamp = agentEventTimestamp(record);
+            if (timestamp == Long.MIN_VALUE) {
+                return newest;
+            }
+            newest = Math.max(newest, timestamp);
+            return timestamp;
+        }
+    }
+
+    /** Epoch millis of a top-level {@code EventTimestamp}, or {@code Long.MIN_VALUE} if there is none. */
+    static long agentEventTimestamp(String record) {
+        if (record == null || record.indexOf("EventTimestamp") < 0) {
+            return Long.MIN_VALUE;
+        }
+        try (JsonParser parser = JSON.createParser(record)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Long.MIN_VALUE;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.getCurrentName();
+                JsonToken value = parser.nextToken();
+                if ("EventTimestamp".equals(field) && value == JsonToken.VALUE_STRING) {
+                    return Instant.parse(parser.getText()).toEpochMilli();
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | DateTimeParseException e) {
+            // Not JSON or not a timestamp: the job's parser dead-letters it with the reason.
+        }
+        return Long.MIN_VALUE;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.connectmonitor.eventtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class AgentEventTimeAssignerTest {
+
+    private static final String AGENT_EVENT =
+            "{\"EventType\":\"HEART_BEAT\",\"Nested\":{\"EventTimestamp\":\"1999-01-01T00:00:00Z\"},"
+                    + "\"EventTimestamp\":\"2026-01-05T09:00:01.500Z\"}";
+    private static final String CTR =
+            "{\"ContactId\":\"c\",\"DisconnectTimestamp\":\"2026-01-05T08:00:00Z\"}";
+
+    @Test
+    void agentEventsAreTimedByTheirTopLevelEventTimestamp() {
+        assertThat(AgentEventTimeAssigner.agentEventTimestamp(AGENT_EVENT)).isEqualTo(1767603601500L);
+    }
+
+    @Test
+    void recordsWithoutAnAgentEventTimeGetTheNewestTimeSeenAndDoNotMoveTheWatermark() {
+        AgentEventTimeAssigner assigner = new AgentEventTimeAssigner(5_000);
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(Long.MIN_VALUE);
+        assertThat(assigner.extractTimestamp("not json", -1)).isZero();
+        assertThat(assigner.extractTimestamp(AGENT_EVENT, -1)).isEqualTo(1767603601500L);
+        assertThat(assigner.extractTimestamp(CTR, -1)).isEqualTo(1767603601500L);
+        assertThat(assigner.extractTimestamp("{\"EventTimestamp\":\"yesterday\"}", -1)).isEqualTo(1767603601500L);
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L - 5_000);
+    }
+
+    @Test
+    void theWatermarkFollowsTheNewestEventNotTheLatestArrival() {
+        AgentEventTimeAssigner assigner = new AgentEventTimeAssigner(0);
+        assigner.extractTimestamp("{\"EventTimestamp\":\"2026-01-05T09:00:10Z\"}", -1);
+        assigner.extractTimestamp("{\"EventTimestamp\":\"2026-01-05T09:00:05Z\"}", -1);
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(1767603610000L);
+    }
+
+    @Test
+    void negativeOutOfOrdernessIsRefused() {
+        assertThatThrownBy(() -> new AgentEventTimeAssigner(-1)).hasMessageContaining("outOfOrdernessMillis");
+    }
+}
