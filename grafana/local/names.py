@@ -1,0 +1,162 @@
+"""Every table, column and `measure_name` a dashboard query names must be one the pipeline writes.
+
+Known names come from the writers, never from the dashboards: the job's tables from `flink_app.outputs.TABLES`
+(dimensions, measures, Timestream measure_name), the Lambdas' from `lambdas.common.tables` and their record
+builders, the CTR history's from the Glue table in infra/terraform. `python -m grafana.build` refuses to write
+dashboards that fail this check, and tests/grafana runs it on the committed ones.
+
+Timestream queries are checked statically: sqlglot qualifies every column against the tables' schemas (CTEs,
+aliases and subqueries resolved as SQL does). Athena queries are checked for their table here; their columns,
+struct fields included, are checked by running them on a DuckDB table with exactly the Glue columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.qualify import qualify
+
+from grafana import datasources, variables
+from grafana.local import terraform
+from grafana.local.athena import to_trino
+from grafana.local.interpolation import QueryContext, referenced_variables
+from grafana.local.timestream import _durations, to_timestream
+
+TIMESTREAM_BUILTIN_COLUMNS = ("time", "measure_name")
+
+
+@dataclass(frozen=True)
+class TimestreamTable:
+    name: str
+    writer: str
+    columns: tuple[str, ...]  # dimensions and measures
+    measure_names: tuple[str, ...]  # values of measure_name
+
+
+@cache
+def timestream_tables() -> dict[str, TimestreamTable]:
+    from flink_app.outputs import TABLES as JOB_TABLES
+    from lambdas.common.connect_api import CURRENT_METRICS
+    from lambdas.common.tables import TABLES as LAMBDA_TABLES
+    from lambdas.common.tables import WRITTEN_BY, InstanceMetric, InventoryItem, Table
+
+    known: dict[str, TimestreamTable] = {}
+    for name, table in JOB_TABLES.items():
+        measures = tuple(m if isinstance(m, str) else m[0] for m in table.measures)
+        known[name] = TimestreamTable(name, "flink job", (*table.dimensions, *measures), (table.measure_name,))
+    # persist_instance_data's instance_metrics: dimensions and measures as lambdas/persist_instance_data.py
+    # builds them (`_metric_measures`: lower-case names, OLDEST_CONTACT_AGE in seconds).
+    current = tuple(
+        "oldest_contact_age_seconds" if metric == "OLDEST_CONTACT_AGE" else metric.lower()
+        for metric, _ in CURRENT_METRICS
+    )
+    known[Table.INSTANCE_METRICS] = TimestreamTable(
+        Table.INSTANCE_METRICS,
+        WRITTEN_BY[Table.INSTANCE_METRICS],
+        ("instance_id", "queue_id", "queue_name", "channel", *current),
+        tuple(InstanceMetric),
+    )
+    for table in LAMBDA_TABLES:
+        if table not in known:  # queried by no dashboard yet: names only, no columns
+            items = tuple(InventoryItem) if table == Table.INSTANCE_INVENTORY else ()
+            known[table] = TimestreamTable(table, WRITTEN_BY[table], (), items)
+    return known
+
+
+def placeholder_context() -> QueryContext:
+    now = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    values = {"instance": ["i"], "queue": ["q"], "channel": list(variables.CHANNELS), "sl": ["20"]}
+    return QueryContext(now - timedelta(hours=1), now, timedelta(minutes=1), values)
+
+
+def _contexts(query: str) -> Iterable[QueryContext]:
+    base = placeholder_context()
+    thresholds = variables.SERVICE_LEVEL_THRESHOLDS if "sl" in referenced_variables(query) else ("20",)
+    for threshold in thresholds:
+        yield QueryContext(base.time_from, base.time_to, base.interval, {**base.variables, "sl": [threshold]})
+
+
+def _cte_names(tree: exp.Expression) -> set[str]:
+    return {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+
+
+def timestream_problems(query: str) -> list[str]:
+    problems: list[str] = []
+    tables = timestream_tables()
+    for context in _contexts(query):
+        tree = sqlglot.parse_one(
+            _durations(to_timestream(query, context, datasources.TIMESTREAM_DATABASE)), read="trino"
+        )
+        ctes = _cte_names(tree)
+        used = []
+        for table in tree.find_all(exp.Table):
+            if table.name in ctes and not table.db:
+                continue
+            if table.db != datasources.TIMESTREAM_DATABASE:
+                problems.append(f"table {table.sql('trino')}: not in the database {datasources.TIMESTREAM_DATABASE}")
+            elif table.name not in tables:
+                problems.append(f"table {table.name}: the pipeline writes no such Timestream table ({sorted(tables)})")
+            elif table.name not in terraform.timestream_tables():
+                problems.append(f"table {table.name}: infra/terraform (timestream_tables) does not create it")
+            else:
+                used.append(tables[table.name])
+        measure_names = {m for t in used for m in t.measure_names}
+        for eq in tree.find_all(exp.EQ):
+            sides = (eq.this, eq.expression)
+            for column, literal in (sides, sides[::-1]):
+                names_measure = isinstance(column, exp.Column) and column.name == "measure_name"
+                if names_measure and isinstance(literal, exp.Literal) and literal.this not in measure_names:
+                    problems.append(f"measure_name '{literal.this}': written to none of {[t.name for t in used]}")
+        if not used:
+            continue
+        schema = {
+            datasources.TIMESTREAM_DATABASE: {
+                t.name: dict.fromkeys((*TIMESTREAM_BUILTIN_COLUMNS, *t.columns), "VARCHAR") for t in used
+            }
+        }
+        try:
+            qualify(tree, schema=schema, dialect="trino", validate_qualify_columns=True)
+        except sqlglot.errors.OptimizeError as error:
+            problems.append(f"{error} (columns of {[t.name for t in used]} are what their writers write)")
+    return sorted(set(problems))
+
+
+def athena_problems(query: str) -> list[str]:
+    problems = []
+    glue = terraform.glue_ctr_table()
+    database = terraform.root_variable_defaults()["glue_database_name"]
+    for context in _contexts(query):
+        tree = sqlglot.parse_one(to_trino(query, context), read="trino")
+        ctes = _cte_names(tree)
+        for table in tree.find_all(exp.Table):
+            if table.name in ctes and not table.db:
+                continue
+            if table.name != glue.name or table.db not in ("", database):
+                problems.append(f"table {table.sql('trino')}: Glue defines only {database}.{glue.name}")
+    return sorted(set(problems))
+
+
+def problems(source_type: str, query: str) -> list[str]:
+    if source_type == datasources.TIMESTREAM.type:
+        return timestream_problems(query)
+    if source_type == datasources.ATHENA.type:
+        return athena_problems(query)
+    return []
+
+
+def dashboard_problems(name: str, document: dict[str, Any]) -> list[str]:
+    from grafana.local.dashboard import panel_queries, variable_queries
+
+    found = []
+    for query in panel_queries(name, document):
+        if query.sql:
+            found += [f"{query.id}: {p}" for p in problems(query.datasource_type, query.sql)]
+    for variable, source_type, sql in variable_queries(document):
+        found += [f"{name}: variable ${variable}: {p}" for p in problems(source_type, sql)]
+    return found

@@ -1,0 +1,66 @@
+"""CTR files are laid out as the Terraform's Firehose writes them, and the Glue table reads them as Athena would."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from grafana.local import athena, terraform
+from grafana.local.firehose import Arrival, record_kind, write_history
+from tests.conftest import load_fixture
+
+AT = datetime(2026, 1, 5, 23, 58, tzinfo=UTC)
+NAME = re.compile(r"connect-monitor-history-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz")
+
+
+def test_firehose_prefix_and_glue_location_are_the_terraforms() -> None:
+    assert terraform.firehose_delivery().prefix_template == (
+        "records/kind=!{partitionKeyFromQuery:kind}/dt=!{timestamp:yyyy-MM-dd}/"
+    )
+    assert terraform.glue_ctr_table().location_template == "records/kind=ctr/dt=${dt}/"
+
+
+def test_records_are_partitioned_by_kind_and_arrival_date(tmp_path: Path) -> None:
+    ctr = json.dumps(load_fixture("ctr_handled.json"))
+    agent = json.dumps(load_fixture("agent_event_state_change.json"))
+    paths = write_history(
+        [Arrival(AT, ctr), Arrival(AT + timedelta(minutes=3), ctr), Arrival(AT, agent), Arrival(AT, "not json")],
+        tmp_path,
+    )
+    relative = sorted(p.relative_to(tmp_path).parent.as_posix() for p in paths)
+    assert relative == [
+        "errors/processing-failed/dt=2026-01-05",
+        "records/kind=agent_event/dt=2026-01-05",
+        "records/kind=ctr/dt=2026-01-05",
+        "records/kind=ctr/dt=2026-01-06",  # arrived after midnight UTC: the next day's partition
+    ]
+    assert all(NAME.fullmatch(p.name) for p in paths)
+    first = next(p for p in paths if "kind=ctr/dt=2026-01-05" in p.as_posix())
+    assert gzip.decompress(first.read_bytes()).decode() == ctr + "\n"
+
+
+def test_kinds_follow_the_jq_rule() -> None:
+    assert record_kind('{"AWSContactTraceRecordFormatVersion": "2017-03-10"}') == "ctr"
+    assert record_kind('{"EventType": "LOGIN"}') == "agent_event"
+    assert record_kind('{"hello": 1}') == "unknown"
+    assert record_kind("[1]") is None and record_kind("nope") is None
+
+
+def test_glue_table_reads_keys_case_insensitively_with_declared_types(tmp_path: Path) -> None:
+    document = load_fixture("ctr_handled.json")
+    write_history([Arrival(AT, json.dumps(document)), Arrival(AT, '{"broken": ')], tmp_path / "bucket")
+    con = duckdb.connect()
+    assert athena.load_ctr_table(con, tmp_path / "bucket", tmp_path) == 1
+    row = con.execute(
+        # The OpenX SerDe with case.insensitive lower-cases every key it reads, map keys (contact attributes) too.
+        "SELECT contactid, queue.name, queue.duration, agent.customerholdduration, attributes['customertier'], dt "
+        "FROM ctr"
+    ).fetchone()
+    assert row == (document["ContactId"], "Sales", 15, 40, "gold", "2026-01-05")
+    columns = [c[0] for c in con.execute("DESCRIBE ctr").fetchall()]
+    assert columns == list(terraform.glue_ctr_table().column_names)

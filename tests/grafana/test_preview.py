@@ -1,0 +1,49 @@
+"""The preview renders the real-time dashboard's main panels from a local run's data."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from grafana import preview
+from tests.grafana.conftest import JobRun
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_preview_from_replay_output(job_run: JobRun, tmp_path: Path) -> None:
+    output = tmp_path / "preview.png"
+    assert preview.main(["--replay-dir", str(job_run.output_dir), "--output", str(output)]) == 0
+    assert output.read_bytes().startswith(PNG) and output.stat().st_size > 50_000
+
+
+def test_preview_from_a_local_runs_recording(job_run: JobRun, tmp_path: Path) -> None:
+    """`make run` leaves moto's request recording; the preview reads the job's WriteRecords from it."""
+    records = [
+        {
+            "Dimensions": [{"Name": k, "Value": v} for k, v in r.dimensions.items()],
+            "MeasureName": r.measure_name,
+            "MeasureValueType": "MULTI",
+            "MeasureValues": [{"Name": k, "Value": str(v), "Type": "BIGINT"} for k, v in r.measures.items()],
+            "Time": str(int(r.time.timestamp() * 1000)),
+            "Version": r.version,
+        }
+        for r in job_run.rows
+        if r.table == "agent_state_by_queue"
+    ][:400]
+    request = {"DatabaseName": "connect_monitor", "TableName": "agent_state_by_queue", "Records": records}
+    entry = {
+        "headers": {"X-Amz-Target": "Timestream_20181101.WriteRecords"},
+        "body": base64.b64encode(json.dumps(request).encode()).decode(),
+    }
+    recording = tmp_path / "moto-recording.jsonl"
+    recording.write_text(json.dumps(entry) + "\n")
+    output = tmp_path / "preview.png"
+    assert preview.main(["--recording", str(recording), "--output", str(output)]) == 0
+    assert output.read_bytes().startswith(PNG)
+
+
+def test_preview_without_a_run_says_what_to_do(tmp_path: Path, capsys) -> None:
+    assert preview.main(["--recording", str(tmp_path / "absent.jsonl"), "--output", str(tmp_path / "x.png")]) == 1
+    assert "make run" in capsys.readouterr().err
