@@ -1,5 +1,5 @@
-# Amazon Managed Grafana with the Timestream (live metrics) and Athena (CTR history) data
-# sources. The workspace role is customer-managed and can read exactly this project's tables,
+# Amazon Managed Grafana with the Timestream (live metrics), Athena (CTR history) and CloudWatch
+# (pipeline health: dead letters, rejected records) data sources. The workspace role is customer-managed and can read exactly this project's tables,
 # workgroup and buckets. Data source instances and dashboards are created inside Grafana by
 # infra/scripts/provision_grafana.py from the outputs below (no Grafana provider is pinned here).
 
@@ -53,6 +53,12 @@ data "aws_iam_policy_document" "workspace" {
     sid       = "DiscoverTimestream"
     actions   = ["timestream:DescribeEndpoints", "timestream:ListDatabases"]
     resources = ["*"] # neither action has a resource type: AWS requires "*"
+  }
+
+  statement {
+    sid       = "ReadHealthMetrics" # the dead-letter / rejected-record panel (Lambda and job metrics)
+    actions   = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
+    resources = ["*"] # CloudWatch metric reads have no resource type: AWS requires "*"
   }
 
   statement {
@@ -133,7 +139,7 @@ resource "aws_grafana_workspace" "this" {
   authentication_providers = ["AWS_SSO"]
   permission_type          = "CUSTOMER_MANAGED"
   role_arn                 = aws_iam_role.workspace.arn
-  data_sources             = ["ATHENA", "TIMESTREAM"]
+  data_sources             = ["ATHENA", "CLOUDWATCH", "TIMESTREAM"]
   grafana_version          = var.grafana_version
   configuration = jsonencode({
     plugins         = { pluginAdminEnabled = false }

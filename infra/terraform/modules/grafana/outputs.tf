@@ -40,6 +40,16 @@ output "datasources" {
         workgroup     = var.athena_workgroup_name
       }
     }
+    cloudwatch = {
+      uid    = "connect-cloudwatch"
+      name   = "Connect monitor health (CloudWatch)"
+      type   = "cloudwatch"
+      access = "proxy"
+      jsonData = {
+        authType      = "ec2_iam_role"
+        defaultRegion = local.region
+      }
+    }
   }
 }
 
