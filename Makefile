@@ -11,8 +11,9 @@ ZIP := packaging/target/connect-monitor-app.zip
 JAVA_SOURCES := $(shell find connectors/src packaging -type f 2>/dev/null) pom.xml connectors/pom.xml packaging/pom.xml
 
 CHECKOV_VENV := .venv-checkov
+AUDIT_VENV := .venv-audit
 
-.PHONY: run test setup venv checkov node build lint format clean
+.PHONY: run test setup venv checkov node build lint format clean security audit-tools
 
 run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
@@ -26,6 +27,22 @@ test: setup
 	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server
 	@echo "==> Python: unit and integration tests (pytest)"
 	@CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory security
+
+# Secret scan is a hard gate; dependency audits fail on a finding, and say NOT AUDITED (loudly,
+# without failing) where no advisory source can be reached from the build machine.
+security: venv audit-tools
+	@echo "==> security: secret scan (tracked files and git history), dependency audits"
+	@$(PY) -m tests.reliability.security_checks secrets history
+	@$(PY) -m tests.reliability.security_checks pypi npm maven --allow-unaudited
+
+audit-tools: $(AUDIT_VENV)/.installed
+$(AUDIT_VENV)/.installed: tests/reliability/requirements-audit.txt tests/reliability/requirements-audit.lock
+	@echo "==> audit tools in their own venv ($(AUDIT_VENV)): pip-audit, detect-secrets, gitleaks"
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r tests/reliability/requirements-audit.txt -c tests/reliability/requirements-audit.lock
+	@if command -v go >/dev/null; then GOBIN=$(CURDIR)/$(AUDIT_VENV)/bin go install github.com/zricethezav/gitleaks/v8@v8.30.1; fi
+	@touch $@
 
 setup: venv checkov node build
 

@@ -78,7 +78,7 @@ class QueueRef:
     @classmethod
     def from_json(cls, obj: object, field: str) -> "QueueRef":
         queue = require_object(obj, field)
-        channels = tuple(str(c) for c in optional_list(queue, "Channels"))
+        channels = tuple(c for c in optional_list(queue, "Channels") if isinstance(c, str))  # others: noise
         arn = require_str(queue, "ARN", f"{field}.ARN")
         return cls(arn=arn, name=optional_str(queue, "Name") or "", channels=channels)
 

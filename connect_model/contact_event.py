@@ -16,12 +16,15 @@ DETAIL_TYPE = "Amazon Connect Contact Event"
 SOURCE = "aws.connect"
 
 
-def _camel(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): _camel(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_camel(v) for v in value]
-    return value
+def _camel(value: Any, levels: int = 2) -> Any:
+    """Keys folded to camelCase in `detail` and the objects directly inside it (`queueInfo`, `agentInfo`):
+    the only levels read. Not recursive beyond that, so a deeply nested detail costs nothing."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        (k[:1].lower() + k[1:] if isinstance(k, str) else k): (_camel(v, levels - 1) if levels > 1 else v)
+        for k, v in value.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)

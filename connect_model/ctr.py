@@ -89,7 +89,7 @@ class ContactTraceRecord:
         disconnected = parse_timestamp(obj.get("DisconnectTimestamp"), "DisconnectTimestamp")
         queue = optional_object(obj.get("Queue"), "Queue")
         agent = optional_object(obj.get("Agent"), "Agent")
-        last_update = obj.get("LastUpdateTimestamp")
+        last_update = parse_optional_timestamp(obj.get("LastUpdateTimestamp"), "LastUpdateTimestamp")
         return cls(
             contact_id=require_str(obj, "ContactId"),
             instance_arn=require_str(obj, "InstanceARN"),
@@ -98,7 +98,7 @@ class ContactTraceRecord:
             initiated=parse_optional_timestamp(obj.get("InitiationTimestamp"), "InitiationTimestamp"),
             disconnected=disconnected,
             # Older records lack it; then the disconnect time orders the copies.
-            last_updated=parse_timestamp(last_update, "LastUpdateTimestamp") if last_update else disconnected,
+            last_updated=last_update or disconnected,
             queue=CtrQueue.from_json(queue) if queue is not None else None,
             agent=CtrAgent.from_json(agent) if agent is not None else None,
         )

@@ -1,5 +1,6 @@
 """Typed access to fields of decoded JSON, rejecting the record with the field's name on a mismatch."""
 
+import math
 from typing import Any
 
 from connect_model.errors import RejectedRecord
@@ -17,6 +18,17 @@ def optional_object(value: object, field: str) -> JsonObject | None:
     return None if value is None else require_object(value, field)
 
 
+def _unicode(value: str, name: str) -> str:
+    """JSON escapes can decode to lone surrogates (`"\\ud800"`), which no UTF-8 encoder takes: such a
+    string would fail later, far from here (Flink's serializer, a Timestream request), so reject it now."""
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError as exc:
+            raise RejectedRecord(f"bad_{name}", f"{name} is not valid Unicode: {exc.reason}") from exc
+    return value
+
+
 def require_str(obj: JsonObject, key: str, field: str | None = None) -> str:
     value = obj.get(key)
     name = field or key
@@ -24,13 +36,15 @@ def require_str(obj: JsonObject, key: str, field: str | None = None) -> str:
         raise RejectedRecord(f"missing_{name}", f"{name} is required")
     if not isinstance(value, str):
         raise RejectedRecord(f"bad_{name}", f"{name} must be a string, got {type(value).__name__}")
-    return value
+    return _unicode(value, name)
 
 
 def optional_str(obj: JsonObject, key: str) -> str | None:
     value = obj.get(key)
-    if value is None or isinstance(value, str):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _unicode(value, key)
     raise RejectedRecord(f"bad_{key}", f"{key} must be a string, got {type(value).__name__}")
 
 
@@ -41,7 +55,15 @@ def optional_number(obj: JsonObject, key: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RejectedRecord(f"bad_{key}", f"{key} must be a number, got {type(value).__name__}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer literal beyond any float
+        number = math.inf
+    # Python's json takes NaN, Infinity and 1e999 (inf); no Connect field holds them, and they would
+    # crash an int() downstream or poison an average.
+    if not math.isfinite(number):
+        raise RejectedRecord(f"bad_{key}", f"{key} must be a finite number, got {value!r:.40}")
+    return number
 
 
 def optional_list(obj: JsonObject, key: str) -> list[Any]:

@@ -15,10 +15,16 @@ MAX_RECORD_BYTES = 1_048_576
 
 def parse_stream_record(data: bytes | str) -> StreamRecord:
     """Decode one stream record. Raises `RejectedRecord` for anything that is neither kind."""
-    if len(data) > MAX_RECORD_BYTES:
-        raise RejectedRecord("too_large", f"{len(data)} bytes > {MAX_RECORD_BYTES}")
+    size = _utf8_size(data)
+    if size > MAX_RECORD_BYTES:
+        raise RejectedRecord("too_large", f"{size} bytes > {MAX_RECORD_BYTES}")
     try:
-        obj = json.loads(data)
+        # Bytes are read as UTF-8 only, as the job's Kinesis source decodes them: json.loads(bytes) would
+        # also take UTF-16/32 and a byte order mark, so the Lambdas and the job would disagree on a record.
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        if text.startswith("\ufeff"):
+            raise ValueError("starts with a byte order mark")
+        obj = json.loads(text)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise RejectedRecord("not_json", str(exc)[:120]) from exc
     if not isinstance(obj, dict):
@@ -29,6 +35,15 @@ def parse_stream_record(data: bytes | str) -> StreamRecord:
     if kind == "agent_event":
         return AgentEvent.from_json(obj)
     raise RejectedRecord("unknown_kind", "neither an agent event (EventType, AgentARN) nor a CTR (ContactId)")
+
+
+def _utf8_size(data: bytes | str) -> int:
+    """Bytes as on the stream, also for text (the job gets records decoded); encodes only when it matters."""
+    if isinstance(data, bytes) or len(data) > MAX_RECORD_BYTES or len(data) * 4 <= MAX_RECORD_BYTES:
+        return len(data)  # for text: already too large in characters, or small even at 4 bytes each
+    if data.isascii():
+        return len(data)
+    return len(data.encode("utf-8", "surrogatepass"))
 
 
 def record_kind(obj: dict[str, object]) -> str | None:

@@ -4,6 +4,12 @@ from datetime import UTC, datetime
 
 from connect_model.errors import RejectedRecord
 
+# Amazon Connect launched in 2017; a time outside these bounds is corruption, not data. Taking it would put
+# a record years away from every window (or a far-future one ahead of the watermark) and cannot be written
+# to Timestream (which takes times from the epoch to 15 minutes ahead of now).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
 
 def parse_timestamp(value: object, field: str) -> datetime:
     """Parse a Connect timestamp into an aware UTC datetime, or reject the record naming the field."""
@@ -11,11 +17,14 @@ def parse_timestamp(value: object, field: str) -> datetime:
         raise RejectedRecord(f"bad_{field}", f"{field} must be an ISO-8601 string, got {value!r:.80}")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)  # OverflowError for year 1 or 9999 shifted past the range
+    except (ValueError, OverflowError) as exc:
         raise RejectedRecord(f"bad_{field}", f"{field} is not ISO-8601: {value!r:.80}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    if not EARLIEST <= parsed < LATEST:
+        raise RejectedRecord(f"bad_{field}", f"{field} {value!r:.40} is outside {EARLIEST.year}-{LATEST.year - 1}")
+    return parsed
 
 
 def parse_optional_timestamp(value: object, field: str) -> datetime | None:

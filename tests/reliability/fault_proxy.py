@@ -1,0 +1,220 @@
+"""A fault-injecting HTTP proxy for Timestream's WriteRecords, on loopback, in front of moto.
+
+moto never throttles, fails or rejects; this proxy makes it do what the real service does on a bad day, on a
+seeded schedule, so a test can check that the sink retries, recovers and loses nothing:
+
+- `throttle`: HTTP 400 with a `ThrottlingException` JSON body, as Timestream answers;
+- `server_error`: HTTP 500 `InternalServerException`;
+- `drop`: the request is read and the connection closed (reset) without an answer;
+- `slow`: the answer is held back `slow_seconds` (longer than the sink's request timeout), then the request is
+  forwarded anyway, so the write lands late, after the client gave up and retried: a duplicate, as in life;
+- rejection: records whose dimensions match `reject_where` are answered with `RejectedRecordsException`
+  (reason and `ExistingVersion`) while the rest of the request is written, which is Timestream's contract.
+
+Only `WriteRecords` calls are subject to faults; everything else passes through. Faults apply to the first
+`len(schedule)` WriteRecords calls, in the (seeded, shuffled) order of the schedule; later calls pass.
+"""
+
+import http.client
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+FAULTS = ("throttle", "server_error", "drop", "slow")
+ERROR_PREFIX = "com.amazonaws.timestream.v20181101#"
+PASS = "pass"
+
+
+def fault_schedule(seed: int, counts: dict[str, int], passes: int) -> list[str]:
+    """`counts[f]` of each fault and `passes` clean answers, shuffled by `seed` (same seed, same order)."""
+    schedule = [f for f, n in counts.items() for _ in range(n)] + [PASS] * passes
+    random.Random(seed).shuffle(schedule)
+    return schedule
+
+
+@dataclass
+class ProxyLog:
+    """What the proxy saw and did (read under `lock`)."""
+
+    write_requests: int = 0
+    request_bodies: list[bytes] = field(default_factory=list)
+    injected: Counter = field(default_factory=Counter)
+    rejected_records: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, fault or "pass")
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class FaultProxy:
+    def __init__(
+        self,
+        upstream: str,
+        schedule: list[str],
+        slow_seconds: float = 2.0,
+        reject_where: Callable[[dict[str, str]], bool] | None = None,
+        reject_reason: str = "The record version 1 is lower than the existing version 2. A higher version is "
+        "required to update the measure value.",
+        existing_version: int | None = 2,
+    ) -> None:
+        target = urlsplit(upstream)
+        self.upstream_host, self.upstream_port = target.hostname or "127.0.0.1", target.port or 80
+        self.schedule = list(schedule)
+        self.slow_seconds = slow_seconds
+        self.reject_where = reject_where
+        self.reject_reason = reject_reason
+        self.existing_version = existing_version
+        self.log = ProxyLog()
+        self._stopping = threading.Event()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                proxy._handle(self)
+
+            def do_GET(self) -> None:
+                proxy._handle(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "FaultProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # --- one request -------------------------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        target = handler.headers.get("X-Amz-Target", "")
+        if not target.endswith(".WriteRecords"):
+            self._forward_and_answer(handler, body)
+            return
+        with self.log.lock:
+            index = self.log.write_requests
+            self.log.write_requests += 1
+            self.log.request_bodies.append(body)
+            fault = self.schedule[index] if index < len(self.schedule) else PASS
+            self.log.timeline.append((time.monotonic(), fault))
+            if fault != PASS:
+                self.log.injected[fault] += 1
+        if fault == "throttle":
+            self._answer(handler, 400, "ThrottlingException", {"Message": "Rate exceeded"})
+        elif fault == "server_error":
+            self._answer(handler, 500, "InternalServerException", {"Message": "Internal server error"})
+        elif fault == "drop":
+            self._reset(handler)
+        elif fault == "slow":
+            self._stopping.wait(self.slow_seconds)  # the client has timed out by now
+            self._forward_and_answer(handler, body)  # the write lands anyway, late
+        else:
+            self._write_with_rejections(handler, body)
+
+    def _write_with_rejections(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        request = json.loads(body)
+        rejected = [i for i, r in enumerate(request["Records"]) if self._rejects(request, r)]
+        if not rejected:
+            self._forward_and_answer(handler, body)
+            return
+        kept = [r for i, r in enumerate(request["Records"]) if i not in rejected]
+        if kept:
+            status, _, _ = self._forward({**dict(handler.headers)}, json.dumps({**request, "Records": kept}).encode())
+            if status != 200:
+                self._answer(handler, 500, "InternalServerException", {"Message": f"upstream answered {status}"})
+                return
+        with self.log.lock:
+            self.log.rejected_records += [request["Records"][i] for i in rejected]
+        self._answer(
+            handler,
+            400,
+            "RejectedRecordsException",
+            {
+                "Message": "One or more records have been rejected. See RejectedRecords for details.",
+                "RejectedRecords": [
+                    {"RecordIndex": i, "Reason": self.reject_reason}
+                    | ({} if self.existing_version is None else {"ExistingVersion": self.existing_version})
+                    for i in rejected
+                ],
+            },
+        )
+
+    def _rejects(self, request: dict[str, Any], record: dict[str, Any]) -> bool:
+        if self.reject_where is None:
+            return False
+        common = request.get("CommonAttributes", {}).get("Dimensions", [])
+        dimensions = {d["Name"]: d["Value"] for d in common + record.get("Dimensions", [])}
+        return self.reject_where(dimensions)
+
+    # --- upstream and answers ----------------------------------------------------------------------------------
+
+    def _forward(self, headers: dict[str, str], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        connection = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=30)
+        try:
+            skip = {"host", "content-length", "connection", "transfer-encoding"}
+            sent = {k: v for k, v in headers.items() if k.lower() not in skip}
+            sent["Content-Length"] = str(len(body))
+            connection.request("POST", "/", body=body, headers=sent)
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+
+    def _forward_and_answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        status, headers, payload = self._forward(dict(handler.headers), body)
+        try:
+            handler.send_response(status)
+            for name, value in headers:
+                if name.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
+                    handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            handler.close_connection = True  # the client gave up (a slow answer): nothing to tell it
+
+    def _answer(self, handler: BaseHTTPRequestHandler, status: int, error: str, document: dict[str, Any]) -> None:
+        payload = json.dumps({"__type": ERROR_PREFIX + error, **document}).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/x-amz-json-1.0")
+        handler.send_header("x-amzn-RequestId", f"fault-{time.monotonic_ns()}")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    @staticmethod
+    def _reset(handler: BaseHTTPRequestHandler) -> None:
+        """Close with RST (SO_LINGER 0): the client sees a connection reset / unexpected end of stream."""
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
+        handler.connection.close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a dropped or timed-out connection is the point here, not an error worth a traceback

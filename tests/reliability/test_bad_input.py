@@ -1,0 +1,361 @@
+"""Bad input: every malformed or hostile record is either a valid record or rejected with a stable reason.
+
+Three layers, all pure Python (no Flink, no servers): the committed corpus (`corpus/`, see `corpus.py`),
+large cases built at test time (over 1 MiB, deep nesting) with a time bound, and property-based fuzzing
+(`hypothesis`) of `connect_model.parse_stream_record`, `parse_contact_event` and the job's parse step
+`flink_app.parsing.parsed_row`. The same corpus runs through the real job in `test_replay_dead_letters.py` and
+through the agent-event Lambda in `test_lambda_faults.py`.
+"""
+
+import json
+import math
+import os
+import re
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from connect_model import AgentEvent, ContactTraceRecord, RejectedRecord, parse_contact_event, parse_stream_record
+from flink_app.parsing import MAX_DEAD_LETTER_CHARS, PARSED_COLUMNS, parsed_row
+from tests.reliability import corpus
+
+STREAM_CASES = corpus.committed_stream_records()
+CONTACT_EVENT_CASES = corpus.read(corpus.CONTACT_EVENT_FILE)
+
+# The reason codes a record can get: a fixed vocabulary, so dead-letter counts group cleanly.
+FIELDS = {
+    reason.split("_", 1)[1]
+    for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS, corpus.CONTACT_EVENT_FIELDS)
+    for reason in table.values()
+} | {"event"}
+STREAM_REASONS = {"not_json", "not_an_object", "unknown_kind", "too_large", "unknown_event_type"}
+STREAM_REASONS |= {"missing_CurrentAgentSnapshot"} | {f"{prefix}_{f}" for f in FIELDS for prefix in ("bad", "missing")}
+# Hostile input must cost little: the slowest legal record (1 MiB) parses in about 20 ms here.
+MAX_SECONDS_PER_RECORD = 0.5
+
+# CI explores a fixed sequence of examples (no flaky run); FUZZ_EXAMPLES=20000 FUZZ_RANDOM=1 explores anew.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    derandomize=os.environ.get("FUZZ_RANDOM") != "1",
+    deadline=None,  # timing is asserted explicitly (MAX_SECONDS_PER_RECORD), not by hypothesis' 200 ms default
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def outcome(data: str | bytes) -> str:
+    """`agent_event`, `ctr` or the reason; any other exception fails the test (a crash)."""
+    try:
+        record = parse_stream_record(data)
+    except RejectedRecord as rejected:
+        return rejected.reason
+    return "agent_event" if isinstance(record, AgentEvent) else "ctr"
+
+
+def as_row(data: str) -> dict[str, Any]:
+    return dict(zip(PARSED_COLUMNS, parsed_row(data), strict=True))
+
+
+def strings_in(value: Any) -> list[str]:
+    """Every string in a row value, through lists and nested rows (the column layout is the job's business)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in strings_in(item)]
+    return []
+
+
+def assert_row_is_well_typed(row: dict[str, Any]) -> None:
+    """What Flink's serializer needs from the parse step: the declared types, and text that UTF-8 can encode."""
+    assert row["kind"] in ("agent_event", "ctr", "dead_letter")
+    for name, value in row.items():
+        for text in strings_in(value):
+            text.encode()  # a lone surrogate would fail here, as it would in Flink's serializer
+        if name.endswith("_ms"):
+            assert value is None or (isinstance(value, int) and -(2**63) <= value < 2**63), name
+        if name.endswith("_seconds"):
+            assert value is None or (isinstance(value, float) and math.isfinite(value)), name
+    if row["kind"] == "dead_letter":
+        assert row["reason"] in STREAM_REASONS | {"null_record"}
+        assert row["raw_record"] is None or len(row["raw_record"]) <= MAX_DEAD_LETTER_CHARS
+
+
+# --- the corpus ------------------------------------------------------------------------------------------------
+
+
+def test_the_committed_corpus_is_what_the_builders_make() -> None:
+    """`python -m tests.reliability.corpus` rewrites it; a hand edit or a fixture change shows up here."""
+    files = corpus.rendered_files()
+    assert sorted(corpus.CORPUS.glob("*.jsonl")) == sorted(files)
+    for path, text in files.items():
+        assert path.read_text(encoding="ascii") == text, f"{path.name} is stale: run python -m tests.reliability.corpus"
+    assert len(STREAM_CASES) > 300 and len({c["id"] for c in STREAM_CASES}) == len(STREAM_CASES)
+
+
+@pytest.mark.parametrize("case", STREAM_CASES, ids=[c["id"] for c in STREAM_CASES])
+def test_every_corpus_record_gets_its_outcome(case: dict[str, Any]) -> None:
+    data = corpus.raw_record(case)
+    assert outcome(data) == case["expect"]
+    assert outcome(data) == case["expect"], "the same record always gets the same reason"
+    if case["expect"] not in corpus.VALID:
+        assert case["expect"] in STREAM_REASONS
+    if isinstance(data, str):
+        row = as_row(data)
+        assert_row_is_well_typed(row)
+        assert row["kind"] == ("dead_letter" if case["expect"] not in corpus.VALID else case["expect"])
+        assert row["reason"] == (None if case["expect"] in corpus.VALID else case["expect"])
+
+
+@pytest.mark.parametrize("case", corpus.generated_stream_records(), ids=lambda c: c["id"])
+def test_large_and_deep_records_get_their_outcome_in_bounded_time(case: dict[str, Any]) -> None:
+    data = corpus.raw_record(case)
+    started = time.perf_counter()
+    row = as_row(data)
+    elapsed = time.perf_counter() - started
+    assert (row["reason"] or row["kind"]) == case["expect"]
+    assert_row_is_well_typed(row)
+    assert elapsed < MAX_SECONDS_PER_RECORD, f"{case['id']}: {elapsed:.3f} s"
+
+
+def test_unicode_names_come_through_unchanged() -> None:
+    checked = 0
+    for case in STREAM_CASES:
+        if case["group"] != "unicode" or case["expect"] not in corpus.VALID:
+            continue
+        document = json.loads(case["record"])
+        if case["expect"] == "agent_event":
+            expected = document["CurrentAgentSnapshot"]["Configuration"]["RoutingProfile"]["InboundQueues"][0]["Name"]
+        else:
+            expected = document["Queue"]["Name"]
+        assert expected in strings_in(list(as_row(case["record"]).values())), case["id"]
+        checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("case", CONTACT_EVENT_CASES + corpus.generated_contact_events(), ids=lambda c: c["id"])
+def test_every_contact_event_gets_its_outcome(case: dict[str, Any]) -> None:
+    try:
+        parse_contact_event(case["event"])
+        got = "ok"
+    except RejectedRecord as rejected:
+        got = rejected.reason
+    assert got == case["expect"]
+
+
+# --- property-based fuzzing ------------------------------------------------------------------------------------
+
+# Text as hostile input has it: any code point, lone surrogates and NUL included.
+ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=64)
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+OFFSETS = st.sampled_from(["", "Z", "+00:00", "+01:00", "-01:00", "+14:00", "-12:00", "+23:59", "+24:00"])
+TIMESTAMP_LIKE = st.one_of(
+    st.builds(lambda d, offset: d.isoformat() + offset, st.datetimes(), OFFSETS),
+    st.from_regex(
+        r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+    ),
+)
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), NUMBERS, ANY_TEXT, TIMESTAMP_LIKE, st.sampled_from(["LOGIN", "LOGOUT", ""])),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(ANY_TEXT, children, max_size=4)),
+    max_leaves=6,
+)
+
+
+def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+def _replace(document: Any, path: tuple, value: Any) -> Any:
+    if not path:
+        return value
+    head, *rest = path
+    if isinstance(document, dict):
+        return {**document, head: _replace(document[head], tuple(rest), value)}
+    return [_replace(item, tuple(rest), value) if i == head else item for i, item in enumerate(document)]
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn, base: Any) -> Any:
+    """A valid document with one to three fields replaced by arbitrary JSON values (or removed)."""
+    document = base
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        paths = _paths(document)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        if draw(st.booleans()) and len(path) >= 1 and isinstance(_parent(document, path), dict):
+            parent = _parent(document, path)
+            document = _replace(document, path[:-1], {k: v for k, v in parent.items() if k != path[-1]})
+        else:
+            document = _replace(document, path, draw(JSON_VALUES))
+    return document
+
+
+def _parent(document: Any, path: tuple) -> Any:
+    for key in path[:-1]:
+        document = document[key]
+    return document
+
+
+def _text(document: Any) -> str:
+    return json.dumps(document, allow_nan=True)  # NaN/Infinity on purpose: Python's json reads them back
+
+
+@FUZZ
+@given(data=st.one_of(ANY_TEXT, st.binary(max_size=256), st.text(max_size=2000)))
+def test_fuzz_arbitrary_text_and_bytes(data: str | bytes) -> None:
+    got = outcome(data)
+    assert got in STREAM_REASONS or got in corpus.VALID
+    if isinstance(data, str):
+        assert_row_is_well_typed(as_row(data))
+
+
+@FUZZ
+@given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())))
+def test_fuzz_mutated_agent_events_and_ctrs(document: Any) -> None:
+    text = _text(document)
+    started = time.perf_counter()
+    got = outcome(text)
+    row = as_row(text)
+    assert time.perf_counter() - started < MAX_SECONDS_PER_RECORD
+    assert got in STREAM_REASONS or got in corpus.VALID, got
+    assert_row_is_well_typed(row)
+    assert (row["reason"] or row["kind"]) == got
+
+
+def _field_path(dotted: str) -> tuple:
+    return tuple(int(part[1:-1]) if part.startswith("[") else part for part in dotted.split("."))
+
+
+READ_FIELDS = [(corpus.agent_event, _field_path(p)) for p in corpus.AGENT_EVENT_FIELDS] + [
+    (corpus.ctr, _field_path(p)) for p in corpus.CTR_FIELDS
+]
+
+
+@FUZZ
+@given(field=st.sampled_from(READ_FIELDS), value=JSON_VALUES)
+def test_fuzz_every_field_the_model_reads(field: tuple, value: Any) -> None:
+    """Targeted: one field the model reads, set to any JSON value Python's json can produce."""
+    base, path = field
+    text = _text(_replace(base(), path, value))
+    got = outcome(text)
+    assert got in STREAM_REASONS or got in corpus.VALID, got
+    row = as_row(text)
+    assert_row_is_well_typed(row)
+    assert (row["reason"] or row["kind"]) == got
+
+
+SPECIAL_NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 2**63, -(2**63) - 1, 10**400])
+
+
+def _kind_of(path: tuple) -> str:
+    name = str(path[-1])
+    if name in corpus.NUMBER_FIELDS:
+        return "number"
+    return "timestamp" if name.endswith("Timestamp") else "other"
+
+
+def _right_typed_hostile(path: tuple) -> st.SearchStrategy[Any]:
+    """Values of the type the field should have, chosen to break what comes after the type check."""
+    kind = _kind_of(path)
+    if kind == "number":
+        return st.one_of(SPECIAL_NUMBERS, NUMBERS)
+    if kind == "timestamp":
+        return TIMESTAMP_LIKE
+    return ANY_TEXT
+
+
+@FUZZ
+@given(
+    case=st.sampled_from(READ_FIELDS).flatmap(lambda field: st.tuples(st.just(field), _right_typed_hostile(field[1])))
+)
+def test_fuzz_right_typed_hostile_values_in_every_field(case: tuple) -> None:
+    """NaN and 1e999 durations, year-1 times with an offset, lone surrogates in names: no crash, a reason."""
+    (base, path), value = case
+    text = _text(_replace(base(), path, value))
+    got = outcome(text)
+    assert got in STREAM_REASONS or got in corpus.VALID, got
+    row = as_row(text)
+    assert_row_is_well_typed(row)
+    assert (row["reason"] or row["kind"]) == got
+
+
+@FUZZ
+@given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())), cut=st.integers(0))
+def test_fuzz_truncated_records(document: Any, cut: int) -> None:
+    text = _text(document)
+    text = text[: cut % max(len(text), 1)]
+    got = outcome(text)
+    assert got in STREAM_REASONS or got in corpus.VALID
+    assert_row_is_well_typed(as_row(text))
+
+
+CONNECT_KEYS = sorted(
+    {
+        part.strip("[]0")
+        for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS)
+        for p in table
+        for part in p.split(".")
+    }
+    - {""}
+    | {"AWSContactTraceRecordFormatVersion"}
+)
+CONNECT_SHAPED = st.recursive(
+    st.one_of(st.none(), st.booleans(), NUMBERS, ANY_TEXT, TIMESTAMP_LIKE),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.sampled_from(CONNECT_KEYS), children, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+@FUZZ
+@given(document=st.dictionaries(st.sampled_from(CONNECT_KEYS), CONNECT_SHAPED, max_size=6))
+def test_fuzz_documents_built_from_connect_field_names(document: dict[str, Any]) -> None:
+    text = _text(document)
+    got = outcome(text)
+    assert got in STREAM_REASONS or got in corpus.VALID, got
+    assert_row_is_well_typed(as_row(text))
+
+
+CONTACT_EVENT_PATHS = [_field_path(p) for p in corpus.CONTACT_EVENT_FIELDS]
+
+
+@FUZZ
+@given(
+    event=st.one_of(
+        mutated_documents(corpus.contact_event()),
+        st.builds(
+            lambda path, value: _replace(corpus.contact_event(), path, value),
+            st.sampled_from(CONTACT_EVENT_PATHS),
+            JSON_VALUES,
+        ),
+    )
+)
+def test_fuzz_contact_events(event: Any) -> None:
+    try:
+        parsed = parse_contact_event(event)
+    except RejectedRecord as rejected:
+        assert re.fullmatch(r"(bad|missing)_[A-Za-z]+", rejected.reason), rejected.reason
+        return
+    for value in (parsed.event_id, parsed.contact_id, parsed.instance_arn, parsed.event_type, parsed.queue_arn):
+        assert value is None or (isinstance(value, str) and value.encode() is not None)
+
+
+def test_valid_records_are_still_valid_after_fuzzing_setup() -> None:
+    """The mutation base documents are valid, so a rejection in the fuzz tests comes from the mutation."""
+    assert isinstance(parse_stream_record(_text(corpus.agent_event())), AgentEvent)
+    assert isinstance(parse_stream_record(_text(corpus.ctr())), ContactTraceRecord)
+    assert parse_contact_event(corpus.contact_event()).event_type == "CONNECTED_TO_AGENT"
