@@ -19,7 +19,7 @@ from connect_model.arns import last_segment
 from connect_model.contact_event import ContactEvent, parse_contact_event
 from connect_model.ctr import ContactTraceRecord, CtrAgent, CtrQueue
 from connect_model.errors import RejectedRecord
-from connect_model.stream_record import StreamRecord, parse_stream_record
+from connect_model.stream_record import StreamRecord, parse_stream_record, reject_future
 from connect_model.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
@@ -43,4 +43,5 @@ __all__ = [
     "parse_contact_event",
     "parse_stream_record",
     "parse_timestamp",
+    "reject_future",
 ]

@@ -1,6 +1,7 @@
 """One record of the shared Kinesis stream: an agent event, a CTR, or rejected with a reason."""
 
 import json
+from datetime import datetime, timedelta
 
 from connect_model.agent_event import AgentEvent
 from connect_model.ctr import ContactTraceRecord
@@ -55,3 +56,21 @@ def record_kind(obj: dict[str, object]) -> str | None:
     if "ContactId" in obj:
         return "ctr"
     return None
+
+
+# Timestream refuses records more than 15 minutes ahead, and a clock that far off is wrong: one such
+# event would otherwise drag the job's event time (and every later window) years ahead.
+MAX_FUTURE = timedelta(minutes=15)
+
+
+def reject_future(record: StreamRecord, now: datetime, tolerance: timedelta = MAX_FUTURE) -> StreamRecord:
+    """The record itself, or `RejectedRecord("future_timestamp")` if a time it is counted by is ahead of `now`."""
+    latest = now + tolerance
+    if isinstance(record, AgentEvent):
+        moments = {"EventTimestamp": record.event_time}
+    else:
+        moments = {"DisconnectTimestamp": record.disconnected, "LastUpdateTimestamp": record.last_updated}
+    for field, moment in moments.items():
+        if moment > latest:
+            raise RejectedRecord("future_timestamp", f"{field} {moment.isoformat()} is more than {tolerance} ahead")
+    return record

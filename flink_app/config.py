@@ -63,6 +63,13 @@ def _sink_types(text: str) -> tuple[str, ...]:
     return types
 
 
+def _stream_arn(text: str) -> str:
+    parts = text.split(":")
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "kinesis" or not parts[5].startswith("stream/"):
+        raise ValueError("must look like arn:aws:kinesis:REGION:ACCOUNT:stream/NAME")
+    return text
+
+
 # Regions that offer Timestream for LiveAnalytics (not eu-west-2, where Connect runs in this design).
 TIMESTREAM_REGIONS = (
     "ap-northeast-1",
@@ -88,6 +95,9 @@ class PropertySpec:
 PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
     "source": {
         "stream.name": PropertySpec("connect-ctr-stream", _text, "Kinesis stream shared by agent events and CTRs."),
+        "stream.arn": PropertySpec(
+            None, _stream_arn, "The stream by ARN instead: sets stream.name and aws.region from the ARN."
+        ),
         "aws.region": PropertySpec("eu-west-2", _text, "Region of the stream (where Connect runs)."),
         "aws.endpoint": PropertySpec(None, _text, "Endpoint override, e.g. the local kinesis-local URL."),
         "initial.position": PropertySpec(
@@ -109,6 +119,25 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         ),
         "watermark.out_of_orderness.seconds": PropertySpec(
             "5", _non_negative_int, "How late an agent event may arrive and still count."
+        ),
+        "contact.window.seconds": PropertySpec(
+            "60", _positive_int, "Contact metrics per tumbling window of this many seconds on DisconnectTimestamp."
+        ),
+        "service_level.thresholds.seconds": PropertySpec(
+            "20,60", _int_list, "Service-level thresholds, comma-separated: one measure service_level_<X>s each."
+        ),
+        "contact.allowed_lateness.seconds": PropertySpec(
+            "3600",
+            _non_negative_int,
+            "A contact window takes CTRs until the agent-event watermark passes its end plus this; later: too_late.",
+        ),
+        "contact.dedup_ttl.seconds": PropertySpec(
+            "7200",
+            _positive_int,
+            "How long the best copy of a CTR is kept for deduplication; at least window + allowed lateness.",
+        ),
+        "contact.emit_interval.seconds": PropertySpec(
+            "60", _positive_int, "A contact window's figures are written at most once per this many seconds."
         ),
     },
     "sink": {
@@ -146,6 +175,23 @@ class MetricsConfig:
     agent_state_interval_seconds: int
     agent_state_stale_after_seconds: int
     watermark_out_of_orderness_seconds: int
+    contact_window_seconds: int = 60
+    service_level_thresholds_seconds: tuple[int, ...] = (20, 60)
+    contact_allowed_lateness_seconds: int = 3600
+    contact_dedup_ttl_seconds: int = 7200
+    contact_emit_interval_seconds: int = 60
+
+    def operator_settings(self) -> dict[str, str]:
+        """The settings of the Java operators (`io.github.connectmonitor.metrics.MetricsJob.SETTINGS`)."""
+        return {
+            "agent_state.interval.ms": str(self.agent_state_interval_seconds * 1000),
+            "agent_state.stale_after.ms": str(self.agent_state_stale_after_seconds * 1000),
+            "contact.window.ms": str(self.contact_window_seconds * 1000),
+            "contact.allowed_lateness.ms": str(self.contact_allowed_lateness_seconds * 1000),
+            "contact.dedup_ttl.ms": str(self.contact_dedup_ttl_seconds * 1000),
+            "contact.emit_interval.ms": str(self.contact_emit_interval_seconds * 1000),
+            "service_level.thresholds.seconds": ",".join(map(str, self.service_level_thresholds_seconds)),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +236,33 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
         agent_state_interval_seconds=_value(groups, "metrics", "agent_state.interval.seconds"),
         agent_state_stale_after_seconds=_value(groups, "metrics", "agent_state.stale_after.seconds"),
         watermark_out_of_orderness_seconds=_value(groups, "metrics", "watermark.out_of_orderness.seconds"),
+        contact_window_seconds=_value(groups, "metrics", "contact.window.seconds"),
+        service_level_thresholds_seconds=tuple(
+            sorted(set(_value(groups, "metrics", "service_level.thresholds.seconds")))
+        ),
+        contact_allowed_lateness_seconds=_value(groups, "metrics", "contact.allowed_lateness.seconds"),
+        contact_dedup_ttl_seconds=_value(groups, "metrics", "contact.dedup_ttl.seconds"),
+        contact_emit_interval_seconds=_value(groups, "metrics", "contact.emit_interval.seconds"),
     )
+    needed_ttl = metrics.contact_window_seconds + metrics.contact_allowed_lateness_seconds
+    if metrics.contact_dedup_ttl_seconds < needed_ttl:
+        raise ConfigError(
+            f"property metrics/contact.dedup_ttl.seconds={metrics.contact_dedup_ttl_seconds} is too short: it must be "
+            f"at least contact.window.seconds + contact.allowed_lateness.seconds ({needed_ttl}), or a re-delivered "
+            "CTR would be counted twice"
+        )
     if metrics.agent_state_stale_after_seconds % metrics.agent_state_interval_seconds:
         raise ConfigError(
             "property metrics/agent_state.stale_after.seconds must be a multiple of agent_state.interval.seconds "
             f"({metrics.agent_state_stale_after_seconds} is not a multiple of {metrics.agent_state_interval_seconds})"
         )
+    stream_arn = _value(groups, "source", "stream.arn")
     return JobConfig(
         source=SourceConfig(
-            stream_name=_value(groups, "source", "stream.name"),
-            region=_value(groups, "source", "aws.region"),
+            stream_name=stream_arn.split(":")[5].removeprefix("stream/")
+            if stream_arn
+            else _value(groups, "source", "stream.name"),
+            region=stream_arn.split(":")[3] if stream_arn else _value(groups, "source", "aws.region"),
             endpoint=_value(groups, "source", "aws.endpoint"),
             initial_position=_value(groups, "source", "initial.position"),
             consumer_type=_value(groups, "source", "consumer.type"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
@@ -35,6 +35,8 @@ class JobView:
 
     latest: dict[str, dict[str, Any]] = field(default_factory=dict)
     snapshots: int = 0
+    contacts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    contact_rows: int = 0
     dead_letters: dict[str, int] = field(default_factory=dict)
     log_tail: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -50,6 +52,15 @@ class JobView:
                 elif document.get("table") == "dead_letter":
                     reason = document.get("reason", "?")
                     self.dead_letters[reason] = self.dead_letters.get(reason, 0) + 1
+                elif document.get("table") == "queue_contact_metrics":
+                    self.contact_rows += 1
+                    key = (document["dimensions"]["queue_name"], document["dimensions"]["channel"])
+                    previous = self.contacts.get(key)
+                    if previous is None or (previous["time"], previous["version"]) <= (
+                        document["time"],
+                        document["version"],
+                    ):
+                        self.contacts[key] = document
                 elif document.get("table") == "agent_state_by_queue":
                     self.snapshots += 1
                     queue = document["dimensions"]["queue_name"]
@@ -58,15 +69,43 @@ class JobView:
                         self.latest[queue] = document
 
 
-def render(view: JobView, started: float, timestream_records: int) -> Table:
+def _number(value: Any, digits: int = 0, scale: float = 1.0, suffix: str = "") -> str:
+    return "-" if value is None else f"{value * scale:.{digits}f}{suffix}"
+
+
+def contact_table(view: JobView) -> Table:
+    """The newest window per queue and channel, at its highest version so far."""
+    table = Table(
+        title=f"queue_contact_metrics — newest 1-minute window per queue and channel ({view.contact_rows} rows; "
+        "CTRs come about a minute after each contact, corrections raise the version)"
+    )
+    columns = ("queue", "channel", "window end", "v", "queued", "handled", "abandoned", "SL 20 s", "AHT s", "p90 s")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("queue", "channel", "window end") else "right")
+    for (queue, channel), doc in sorted(view.contacts.items()):
+        m = doc["measures"]
+        table.add_row(
+            queue,
+            channel,
+            doc["time"][11:19],
+            str(doc["version"]),
+            str(m.get("contacts_queued", 0)),
+            str(m.get("contacts_handled", 0)),
+            str(m.get("contacts_abandoned", 0)),
+            _number(m.get("service_level_20s"), 0, 100, " %"),
+            _number(m.get("handle_time_avg_seconds")),
+            _number(m.get("handle_time_p90_seconds")),
+        )
+    if not view.contacts:
+        table.add_row("(waiting for the first CTRs)", *[""] * (len(columns) - 1))
+    return table
+
+
+def render(view: JobView, started: float, timestream_records: int) -> Group:
     with view.lock:
         table = Table(
             title=f"agent_state_by_queue — latest snapshot per queue ({view.snapshots} rows so far, "
             f"{time.monotonic() - started:.0f} s)",
-            caption="dead letters: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(view.dead_letters.items())) or "none yet")
-            + f"   ·   local Timestream: {timestream_records} records written"
-            + "\n`python -m local_stack.timestream` prints its latest rows   ·   Ctrl-C stops everything",
         )
         for column in ("queue", "time (UTC)", "online", "available", "on contact", "ACW", "non-prod.", "error"):
             table.add_column(column, justify="left" if column in ("queue", "time (UTC)") else "right")
@@ -86,7 +125,13 @@ def render(view: JobView, started: float, timestream_records: int) -> Table:
             table.add_row("(waiting for the first window to close)", *[""] * 7)
             for line in view.log_tail:
                 table.add_row(f"[dim]{line}[/dim]", *[""] * 7)
-        return table
+        caption = (
+            "dead letters: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(view.dead_letters.items())) or "none yet")
+            + f"   ·   local Timestream: {timestream_records} records written"
+            + "\n`python -m local_stack.timestream` prints its latest rows   ·   Ctrl-C stops everything"
+        )
+        return Group(table, contact_table(view), caption)
 
 
 TIMESTREAM_REGION = "eu-west-1"
@@ -101,6 +146,8 @@ def write_properties(run_dir: Path, endpoints: StackEndpoints) -> Path:
             "aws.endpoint": endpoints.kinesis_url,
             "initial.position": "TRIM_HORIZON",
         },
+        # Contact windows are written at most every 10 s here (default 60 s), so the demo shows them soon.
+        "metrics": {"contact.emit_interval.seconds": "10"},
         "sink": {
             "types": "print,timestream",
             "timestream.region": TIMESTREAM_REGION,

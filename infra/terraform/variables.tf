@@ -136,6 +136,11 @@ variable "timestream_tables" {
       memory_store_retention_hours  = 24
       magnetic_store_retention_days = 400
     }
+    queue_contact_metrics = {
+      writer                        = "flink"
+      memory_store_retention_hours  = 24
+      magnetic_store_retention_days = 400
+    }
     contact_events = {
       writer                        = "persist_contact_event"
       memory_store_retention_hours  = 24
@@ -239,6 +244,11 @@ variable "job_properties" {
       "agent_state.interval.seconds"       = "10"
       "agent_state.stale_after.seconds"    = "330"
       "watermark.out_of_orderness.seconds" = "5"
+      "contact.window.seconds"             = "60"
+      "service_level.thresholds.seconds"   = "20,60"
+      "contact.allowed_lateness.seconds"   = "3600"
+      "contact.dedup_ttl.seconds"          = "7200"
+      "contact.emit_interval.seconds"      = "60"
     }
     sink = {
       "types" = "timestream"

@@ -1,9 +1,10 @@
 """Generator -> kinesis-local -> the real PyFlink job (Kinesis connector, mini-cluster) -> output.
 
-The job's snapshots must equal the independent reference for every closed window, and every junk
-record must come out as a dead letter. Records are sent while the job runs, as Connect sends them.
-Known limit of this first cut: when the job catches up on a backlog, the Kinesis consumer can read one
-shard far ahead of another and late agent events are dropped (docs/ARCHITECTURE.md, "Event time").
+The job's final state (highest version per key) must equal the independent reference: agent-state
+snapshots for every closed boundary (zeros included) and contact metrics for every window; every junk
+record must come out as a dead letter; the local Timestream must hold the same; and a replay of the
+same records must give the same figures. Records are sent while the job runs, as Connect sends them
+(a backlog read from TRIM_HORIZON is the subject of docs/ARCHITECTURE.md, "Event time").
 """
 
 import json
@@ -25,6 +26,7 @@ from local_stack.stack import CREDENTIALS
 from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference
 from tests.conftest import REPO_ROOT
+from tests.final_state import agent_state, agent_state_matches_reference, contact_state
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -65,10 +67,10 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     ticks = [Emission(tick, "agent_event", f"tick-{i}", watermark_tick(i, tick)) for i in range(TICK_AGENTS)]
     warm_up = [Emission(START, "junk", f"warm-up-{i}", f"warm-up {i}") for i in range(TICK_AGENTS)]
     junk = [e for e in emissions if e.kind == "junk"] + warm_up
-    expected = reference.agent_state_by_queue(
-        [e.data for e in emissions + ticks], until_ms=int((tick - WATERMARK_DELAY).timestamp() * 1000) - 1
-    )
-    last_boundary = max(t for t, _ in expected)
+    lines = [e.data for e in warm_up + emissions + ticks]
+    expected = reference.agent_state_by_queue(lines, until_ms=int((tick - WATERMARK_DELAY).timestamp() * 1000) - 1)
+    last_boundary = max(t for t, _, _ in expected)
+    expected_contacts = reference.queue_contact_metrics(lines)
 
     recording = Path(local_stack.moto_recording)
     job = start_job(local_stack, tmp_path)
@@ -89,12 +91,19 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         send(sink, ticks)
         wait_for(
             lambda: (
-                any(d.get("time") == last_boundary for d in documents)
+                any(d["table"] == "agent_state_by_queue" and d.get("time") == last_boundary for d in documents)
                 and sum(d["table"] == "dead_letter" for d in documents) >= len(junk)
             ),
             job,
             log,
-            f"the window ending {last_boundary}",
+            f"the snapshot at {last_boundary}",
+        )
+        wait_for(
+            lambda: contact_state(documents) == expected_contacts,
+            job,
+            log,
+            "contact metrics equal to the reference",
+            timeout=60,
         )
         time.sleep(3)  # let the rest of that window's rows through
         wait_for(
@@ -108,28 +117,77 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         os.killpg(job.pid, signal.SIGTERM)
         job.wait(timeout=30)
 
-    actual = {
-        (d["time"], d["dimensions"]["queue_id"]): d["measures"]
-        for d in documents
-        if d["table"] == "agent_state_by_queue" and d["time"] <= last_boundary
-    }
-    assert set(actual) == set(expected)
+    snapshots = [d for d in documents if d["table"] == "agent_state_by_queue" and d["time"] <= last_boundary]
+    actual = agent_state(snapshots)
+    assert set(actual) == set(expected), "a row for every queue at every closed boundary, zeros included"
     mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
     assert not mismatches, list(mismatches.items())[:5]
+    assert any(not any(v["measures"].values()) for v in actual.values()), "the run has queues at zero"
+    assert contact_state(documents) == expected_contacts
 
-    # The same figures landed in the local Timestream, through the project's sink, as version 1.
-    stored = {
-        (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", r.dimensions["queue_id"]): r
-        for r in final_state(written_records(recording)).values()
+    # The same figures landed in the local Timestream, through the project's sink.
+    stored = final_state(written_records(recording)).values()
+    stored_snapshots = {
+        (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", r.dimensions["instance_id"], r.dimensions["queue_id"]): r
+        for r in stored
         if r.table == "agent_state_by_queue" and f"{r.time:%Y-%m-%dT%H:%M:%SZ}" <= last_boundary
     }
-    assert {k: r.measures for k, r in stored.items()} == actual
-    assert {r.version for r in stored.values()} == {1}
+    assert {
+        k: {"queue_name": r.dimensions["queue_name"], "measures": r.measures} for k, r in stored_snapshots.items()
+    } == actual
+    assert {r.version for r in stored_snapshots.values()} == {1}
+    stored_contacts = {
+        (
+            f"{r.time:%Y-%m-%dT%H:%M:%SZ}",
+            r.dimensions["instance_id"],
+            r.dimensions["queue_id"],
+            r.dimensions["channel"],
+        ): {
+            "queue_name": r.dimensions["queue_name"],
+            "measures": r.measures,
+        }
+        for r in stored
+        if r.table == "queue_contact_metrics"
+    }
+    assert stored_contacts == expected_contacts
     assert not (tmp_path / "timestream-rejected.jsonl").exists()
 
     dead = [d for d in documents if d["table"] == "dead_letter"]
     assert sorted(d["record"] for d in dead) == sorted(e.data for e in junk)
     assert all(d["reason"] for d in dead)
+
+    # A replay of the same records (same job graph, bounded file source) gives the same figures.
+    replayed = replay(tmp_path, lines)
+    replayed_snapshots = agent_state([r for r in replayed["agent_state_by_queue"] if r["time"] <= last_boundary])
+    assert {k: actual[k] for k in replayed_snapshots} == replayed_snapshots
+    # Live, zeros go on while the watermark moves; a replay ends each instance at its first all-zero row.
+    ended = max(k[0] for k in replayed_snapshots)
+    assert all(
+        k[0] > ended and not any(v["measures"].values()) for k, v in actual.items() if k not in replayed_snapshots
+    )
+    agent_state_matches_reference(replayed["agent_state_by_queue"], lines)
+    assert contact_state(replayed["queue_contact_metrics"]) == expected_contacts
+
+
+def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
+    source = tmp_path / "replay-input.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    properties = tmp_path / "replay-properties.json"
+    properties.write_text(json.dumps(properties_document({"metrics": {"contact.emit_interval.seconds": "1"}})))
+    output = tmp_path / "replay"
+    command = [sys.executable, "-m", "flink_app", "replay", "--input", str(source), "--output", str(output)]
+    result = subprocess.run(
+        [*command, "--properties", str(properties), "--parallelism", "2"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {
+        name: [json.loads(line) for line in (output / f"{name}.jsonl").read_text().splitlines()]
+        for name in ("agent_state_by_queue", "queue_contact_metrics")
+    }
 
 
 def start_job(local_stack, tmp_path) -> subprocess.Popen:
@@ -147,7 +205,8 @@ def start_job(local_stack, tmp_path) -> subprocess.Popen:
         "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
     }
     create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
-    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink})))
+    metrics = {"contact.emit_interval.seconds": "1"}
+    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
     return subprocess.Popen(
         [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
         cwd=REPO_ROOT,

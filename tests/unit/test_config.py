@@ -80,3 +80,24 @@ def test_the_docs_table_lists_every_property_as_declared() -> None:
 
     docs = (REPO_ROOT / "docs" / "CONFIGURATION.md").read_text()
     assert properties_markdown() in docs, "regenerate: python -m flink_app.config, paste into docs/CONFIGURATION.md"
+
+
+def test_contact_properties_and_their_defaults() -> None:
+    metrics = config_from_groups({}).metrics
+    assert (metrics.contact_window_seconds, metrics.service_level_thresholds_seconds) == (60, (20, 60))
+    assert metrics.operator_settings()["contact.dedup_ttl.ms"] == "7200000"
+    tuned = config_from_groups({"metrics": {"service_level.thresholds.seconds": "60, 15,60"}}).metrics
+    assert tuned.service_level_thresholds_seconds == (15, 60)
+
+
+def test_a_dedup_ttl_shorter_than_window_plus_lateness_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"contact\.dedup_ttl\.seconds=600 is too short"):
+        config_from_groups({"metrics": {"contact.dedup_ttl.seconds": "600"}})
+
+
+def test_a_stream_arn_gives_name_and_region() -> None:
+    arn = "arn:aws:kinesis:eu-west-2:123456789012:stream/connect-ctr-stream"
+    source = config_from_groups({"source": {"stream.arn": arn}}).source
+    assert (source.stream_name, source.region) == ("connect-ctr-stream", "eu-west-2")
+    with pytest.raises(ConfigError, match=r"source/stream\.arn"):
+        config_from_groups({"source": {"stream.arn": "connect-ctr-stream"}})

@@ -157,3 +157,15 @@ def test_contact_events_accept_both_detail_casings(casing: str) -> None:
         "q1",
         "a1",
     )
+
+
+def test_reject_future_allows_fifteen_minutes_of_clock_skew() -> None:
+    from datetime import timedelta
+
+    from connect_model import reject_future
+
+    event = parse_stream_record(as_bytes(load_fixture("agent_event_state_change.json")))
+    assert reject_future(event, event.event_time - timedelta(minutes=14)) is event
+    with pytest.raises(RejectedRecord) as caught:
+        reject_future(event, event.event_time - timedelta(minutes=16))
+    assert caught.value.reason == "future_timestamp"

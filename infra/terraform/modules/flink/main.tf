@@ -16,6 +16,7 @@ locals {
   job_property_keys = {
     source = [
       "stream.name",
+      "stream.arn",
       "aws.region",
       "aws.endpoint",
       "initial.position",
@@ -26,6 +27,11 @@ locals {
       "agent_state.interval.seconds",
       "agent_state.stale_after.seconds",
       "watermark.out_of_orderness.seconds",
+      "contact.window.seconds",
+      "service_level.thresholds.seconds",
+      "contact.allowed_lateness.seconds",
+      "contact.dedup_ttl.seconds",
+      "contact.emit_interval.seconds",
     ]
     sink = [
       "types",

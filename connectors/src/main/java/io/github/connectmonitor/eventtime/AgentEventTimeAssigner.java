@@ -26,6 +26,8 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
 
     private static final long serialVersionUID = 1L;
     private static final JsonFactory JSON = new JsonFactory();
+    /** Same bound as the job's parse step (future_timestamp dead letters) and Timestream's own. */
+    static final long MAX_FUTURE_MILLIS = 15 * 60 * 1000L;
 
     private final long outOfOrdernessMillis;
     private long maxTimestamp = Long.MIN_VALUE;
@@ -39,7 +41,7 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
 
     @Override
     public long extractTimestamp(String record, long previousElementTimestamp) {
-        long timestamp = agentEventTimestamp(record);
+        long timestamp = agentEventTimestamp(record, System.currentTimeMillis());
         if (timestamp == Long.MIN_VALUE) {
             return maxTimestamp == Long.MIN_VALUE ? 0L : maxTimestamp;
         }
@@ -72,13 +74,23 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
 
         @Override
         public long extractTimestamp(String record, long recordTimestamp) {
-            long timestamp = agentEventTimestamp(record);
+            long timestamp = agentEventTimestamp(record, System.currentTimeMillis());
             if (timestamp == Long.MIN_VALUE) {
                 return newest;
             }
             newest = Math.max(newest, timestamp);
             return timestamp;
         }
+    }
+
+    /**
+     * Epoch millis of a top-level {@code EventTimestamp}, or {@code Long.MIN_VALUE} if there is none or
+     * it is more than 15 minutes after {@code nowMillis}: one event from a wrong clock must not drag
+     * the watermark (and every window after it) into the future; the parse step dead-letters it.
+     */
+    static long agentEventTimestamp(String record, long nowMillis) {
+        long timestamp = agentEventTimestamp(record);
+        return timestamp > nowMillis + MAX_FUTURE_MILLIS ? Long.MIN_VALUE : timestamp;
     }
 
     /** Epoch millis of a top-level {@code EventTimestamp}, or {@code Long.MIN_VALUE} if there is none. */

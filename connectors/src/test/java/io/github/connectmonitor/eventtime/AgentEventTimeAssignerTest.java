@@ -38,6 +38,18 @@ class AgentEventTimeAssignerTest {
     }
 
     @Test
+    void eventsFromAClockFarAheadDoNotMoveTheWatermark() {
+        String farFuture = "{\"EventTimestamp\":\"2099-12-31T00:00:00Z\"}";
+        long now = 1767603601500L;
+        assertThat(AgentEventTimeAssigner.agentEventTimestamp(farFuture, now)).isEqualTo(Long.MIN_VALUE);
+        assertThat(AgentEventTimeAssigner.agentEventTimestamp(AGENT_EVENT, now)).isEqualTo(now);
+        AgentEventTimeAssigner assigner = new AgentEventTimeAssigner(0);
+        assigner.extractTimestamp(AGENT_EVENT, -1);
+        assigner.extractTimestamp(farFuture, -1);
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L);
+    }
+
+    @Test
     void negativeOutOfOrdernessIsRefused() {
         assertThatThrownBy(() -> new AgentEventTimeAssigner(-1)).hasMessageContaining("outOfOrdernessMillis");
     }

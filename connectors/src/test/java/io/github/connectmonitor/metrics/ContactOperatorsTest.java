@@ -1,0 +1,100 @@
+package io.github.connectmonitor.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+/** Stage 1 (best copy per contact) and stage 2 (per queue window) of queue_contact_metrics. */
+class ContactOperatorsTest {
+
+    private static final long WINDOW = 60_000;
+    private static final long LATENESS = 120_000;
+    private static final long TTL = 300_000;
+    private static final long EMIT = 5_000;
+
+    static ContactRecord ctr(String id, long disconnect, long updated, String queue, double acw) {
+        ContactRecord c = WindowFiguresTest.contact(id, true, 100 + acw, 10, 0, acw);
+        c.queueId = queue;
+        c.disconnectTime = disconnect;
+        c.lastUpdateTime = updated;
+        return c;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ContactRecord, ContactChange> dedup() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ContactDedupFunction(WINDOW, LATENESS, TTL)),
+                ContactRecord::contactKey, Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ContactChange, Row> window() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ContactWindowFunction(WINDOW, LATENESS, EMIT, new int[] {20})),
+                ContactChange::windowKey, Types.STRING);
+        harness.setup(ContactWindowFunction.rowType(new int[] {20}).createSerializer(new ExecutionConfig()));
+        harness.open();
+        return harness;
+    }
+
+    @Test
+    void theNewestCopyReplacesTheOldOneAndDuplicatesAreDropped() throws Exception {
+        var harness = dedup();
+        harness.processElement(ctr("c", 10_000, 20_000, "q", 5), 0);
+        harness.processElement(ctr("c", 10_000, 20_000, "q", 5), 0); // same LastUpdateTimestamp: duplicate
+        harness.processElement(ctr("c", 10_000, 90_000, "q", 50), 0); // correction
+        harness.processElement(ctr("c", 10_000, 50_000, "q", 7), 0); // older than the kept copy
+        List<ContactChange> changes = harness.extractOutputValues();
+        assertThat(changes).extracting(c -> c.retract).containsExactly(false, true, false);
+        assertThat(changes.get(2).contact.afterContactWorkSeconds).isEqualTo(50.0);
+    }
+
+    @Test
+    void aCopyForAWindowPastItsAllowedLatenessIsADeadLetter() throws Exception {
+        var harness = dedup();
+        harness.processWatermark(WINDOW + LATENESS - 1); // the window [0, 60 s) is final
+        harness.processElement(ctr("c", 10_000, 20_000, "q", 5), 0);
+        harness.processElement(ctr("d", 70_000, 80_000, "q", 5), 0); // the next window is not
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
+    }
+
+    @Test
+    void contactsWithoutAQueueDoNotCount() throws Exception {
+        var harness = dedup();
+        harness.processElement(ctr("c", 10_000, 20_000, null, 5), 0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aWindowIsWrittenAtMostOncePerEmitIntervalWithRisingVersionsAndFlushedWhenFinal() throws Exception {
+        var harness = window();
+        harness.setProcessingTime(0);
+        harness.processElement(new ContactChange(ctr("a", 10_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.setProcessingTime(EMIT);
+        List<Row> rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getField(5)).isEqualTo(1L); // version
+        assertThat(rows.get(0).getField(6)).isEqualTo(2L); // contacts_queued
+        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), true, 0, WINDOW), 0);
+        harness.processElement(new ContactChange(ctr("b", 20_000, 2, "q", 90), false, 0, WINDOW), 0);
+        harness.setProcessingTime(EMIT + 1_000); // not yet: one write per interval
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.processWatermark(WINDOW + LATENESS - 1); // final before the interval is over: flushed
+        rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).getField(5)).isEqualTo(2L);
+        assertThat(rows.get(1).getField(0)).isEqualTo(java.time.LocalDateTime.of(1970, 1, 1, 0, 1));
+        harness.setProcessingTime(3 * EMIT);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}

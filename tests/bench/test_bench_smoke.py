@@ -1,0 +1,74 @@
+"""`python -m bench --quick`: the benchmark harness end to end in a tiny configuration, so it cannot rot.
+
+Checks the structure of the results file only: on a shared 2-core machine no figure is asserted.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def section(text: str, title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}.*?(?=^## |\Z)", text, flags=re.M | re.S)
+    assert match, f"no section starting with {title!r} in:\n{text}"
+    return match.group(0)
+
+
+def table_rows(text: str, first_header: str) -> list[list[str]]:
+    """The body rows of the markdown table whose first header cell is `first_header`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |"))
+    assert lines[start + 1].startswith("|---")
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_quick_run_writes_every_section_of_the_results_file(tmp_path: Path) -> None:
+    output = tmp_path / "RESULTS.md"
+    command = [sys.executable, "-m", "bench", "--quick", "--output", str(output), "--run-dir", str(tmp_path / "run")]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "sink run 1/1" in done.stderr, "progress lines go to stderr"
+    text = output.read_text()
+
+    assert text.startswith("# Benchmarks\n")
+    assert "Reproduce: `.venv/bin/python -m bench --quick" in text
+    machine = {row[0]: row[1] for row in table_rows(section(text, "Machine and versions"), "what")}
+    assert {"machine", "Python", "Java", "Flink (PyPI apache-flink)", "moto", "kinesis-local (npm)", "commit"} <= set(
+        machine
+    )
+    assert re.match(r"\d+ cores, [\d.]+ GiB memory, ", machine["machine"])
+    assert machine["Flink (PyPI apache-flink)"] == "1.20.3"
+
+    sink = section(text, "Timestream sink")
+    throughput = {row[0]: row for row in table_rows(sink, "sink")}
+    assert set(throughput) == {"blackhole", "timestream → null endpoint", "timestream → moto"}
+    spread = re.compile(r"^[\d,.]+ \([\d,.]+-[\d,.]+\)$")  # median (min-max)
+    for row in throughput.values():
+        assert spread.match(row[2]), row
+        assert spread.match(row[6]), row  # peak RSS of the process tree
+    assert spread.match(throughput["timestream → moto"][4]), "ratio to the blackhole of the same run"
+    batching = table_rows(sink[sink.index("WriteRecords calls") :], "sink")
+    assert [row[0] for row in batching] == ["timestream → null endpoint", "timestream → moto"]
+    for row in batching:
+        assert re.match(r"^[\d,.]+ %", row[3]), row  # share of calls with exactly 100 records
+
+    economy = section(text, "Write economy")
+    designs = [row[0] for row in table_rows(economy, "design")]
+    assert designs[0].startswith("baseline, counted")
+    assert designs[1].startswith("baseline, measured: `persist_agent_event`")
+    assert any("agent_state_by_queue" in d for d in designs)
+    assert "USD per million 1 KiB writes" in economy
+    monthly = table_rows(economy, "10,000 agents, 100 queues, 730 h")
+    assert [row[0] for row in monthly] == ["baseline (per-event Lambda)", "job (all tables)", "job ÷ baseline"]
