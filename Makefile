@@ -13,7 +13,7 @@ JAVA_SOURCES := $(shell find connectors/src packaging -type f 2>/dev/null) pom.x
 CHECKOV_VENV := .venv-checkov
 AUDIT_VENV := .venv-audit
 
-.PHONY: run test setup venv checkov node build lint format clean security audit-tools
+.PHONY: run test setup venv checkov node build lint format clean security audit-tools bench
 
 run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
@@ -75,6 +75,11 @@ $(ZIP) $(JAR): $(JAVA_SOURCES) $(shell find flink_app connect_model -name '*.py'
 	@echo "==> Maven: connectors uber jar + Managed Flink application zip (first time: downloads ~100 MB)"
 	@$(MVN) $(MVN_FLAGS) package -DskipTests
 	@touch $(JAR) $(ZIP)
+
+# Not part of `make test`: benchmarks measure, tests assert (a smoke test keeps the bench code working).
+bench: setup
+	@echo "==> benchmarks side by side (about 10-20 minutes on 2 cores): bench/RESULTS.md"
+	@$(PY) -m bench $(BENCH_ARGS)
 
 lint:
 	@$(PY) -m ruff check . && $(PY) -m ruff format --check .

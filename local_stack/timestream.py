@@ -10,7 +10,7 @@ import base64
 import contextlib
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,22 +73,36 @@ def _records_of(request: dict[str, Any]) -> list[WrittenRecord]:
     return written
 
 
-def written_records(recording: Path) -> list[WrittenRecord]:
-    """Every record of every `WriteRecords` request moto received, in order."""
-    records: list[WrittenRecord] = []
+def _documents(text: str) -> Iterator[dict[str, Any]]:
+    """JSON documents one after another: moto's recorder is not thread-safe, so two requests in flight
+    can share a line."""
+    decoder, index = json.JSONDecoder(), 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return
+        document, index = decoder.raw_decode(text, index)
+        yield document
+
+
+def write_requests(recording: Path) -> list[dict[str, Any]]:
+    """The body of every `WriteRecords` request moto received, in order."""
     if not recording.exists():
-        return records
-    for line in recording.read_text().splitlines():
-        entry = json.loads(line)
+        return []
+    requests = []
+    for entry in _documents(recording.read_text()):
         if not entry.get("headers", {}).get("X-Amz-Target", "").endswith(".WriteRecords"):
             continue
         body = entry.get("body") or ""
-        try:
-            request = json.loads(base64.b64decode(body))
-        except ValueError:
-            request = json.loads(body)
-        records.extend(_records_of(request))
-    return records
+        encoded = entry.get("body_encoded", True)
+        requests.append(json.loads(base64.b64decode(body) if encoded else body))
+    return requests
+
+
+def written_records(recording: Path) -> list[WrittenRecord]:
+    """Every record of every `WriteRecords` request moto received, in order."""
+    return [record for request in write_requests(recording) for record in _records_of(request)]
 
 
 def final_state(records: Iterable[WrittenRecord]) -> dict[tuple[Any, ...], WrittenRecord]:
