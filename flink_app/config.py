@@ -109,6 +109,12 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         "efo.consumer.name": PropertySpec(
             "connect-monitor", _text, "Enhanced fan-out consumer name (with consumer.type=EFO)."
         ),
+        "efo.consumer.arn": PropertySpec(
+            None,
+            _text,
+            "ARN of an EFO consumer registered outside the job (Terraform): the job uses it and never "
+            "registers or deregisters one. Unset: the job registers efo.consumer.name itself.",
+        ),
     },
     "metrics": {
         "agent_state.interval.seconds": PropertySpec(
@@ -168,6 +174,7 @@ class SourceConfig:
     initial_position: str
     consumer_type: str
     efo_consumer_name: str
+    efo_consumer_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +274,7 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             initial_position=_value(groups, "source", "initial.position"),
             consumer_type=_value(groups, "source", "consumer.type"),
             efo_consumer_name=_value(groups, "source", "efo.consumer.name"),
+            efo_consumer_arn=_value(groups, "source", "efo.consumer.arn"),
         ),
         metrics=metrics,
         sink=SinkConfig(

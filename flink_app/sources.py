@@ -29,6 +29,10 @@ def consumer_properties(source: SourceConfig) -> dict[str, str]:
     if source.consumer_type == "EFO":
         properties["flink.stream.recordpublisher"] = "EFO"
         properties["flink.stream.efo.consumername"] = source.efo_consumer_name
+        if source.efo_consumer_arn:
+            # The consumer belongs to Terraform: use it as is, and do not deregister it on stop.
+            properties["flink.stream.efo.registration"] = "NONE"
+            properties[f"flink.stream.efo.consumerarn.{source.stream_name}"] = source.efo_consumer_arn
     return properties
 
 

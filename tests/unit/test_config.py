@@ -101,3 +101,16 @@ def test_a_stream_arn_gives_name_and_region() -> None:
     assert (source.stream_name, source.region) == ("connect-ctr-stream", "eu-west-2")
     with pytest.raises(ConfigError, match=r"source/stream\.arn"):
         config_from_groups({"source": {"stream.arn": "connect-ctr-stream"}})
+
+
+def test_an_efo_consumer_registered_by_terraform_is_used_not_registered() -> None:
+    from flink_app.sources import consumer_properties
+
+    arn = "arn:aws:kinesis:eu-west-2:123456789012:stream/connect-ctr-stream/consumer/connect-monitor:1"
+    source = config_from_groups({"source": {"consumer.type": "EFO", "efo.consumer.arn": arn}}).source
+    properties = consumer_properties(source)
+    assert properties["flink.stream.recordpublisher"] == "EFO"
+    assert properties["flink.stream.efo.registration"] == "NONE"
+    assert properties["flink.stream.efo.consumerarn.connect-ctr-stream"] == arn
+    polling = consumer_properties(config_from_groups({}).source)
+    assert "flink.stream.recordpublisher" not in polling

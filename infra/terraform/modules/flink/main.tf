@@ -22,6 +22,7 @@ locals {
       "initial.position",
       "consumer.type",
       "efo.consumer.name",
+      "efo.consumer.arn",
     ]
     metrics = [
       "agent_state.interval.seconds",
