@@ -1,5 +1,6 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.ManagedFlinkMetrics;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -67,8 +68,9 @@ public class AgentStateFunction extends KeyedProcessFunction<String, AgentEvent,
                 new ValueStateDescriptor<>("sent-queues", Types.OBJECT_ARRAY(Types.STRING)));
         announced = getRuntimeContext().getMapState(new MapStateDescriptor<>("announced", Types.STRING, Types.STRING));
         seenEventIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
-        duplicates = getRuntimeContext().getMetricGroup().counter("agentEventDuplicates");
-        late = getRuntimeContext().getMetricGroup().counter("agentEventsTooLate");
+        org.apache.flink.metrics.MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ManagedFlinkMetrics.GROUP);
+        duplicates = metrics.counter("agentEventDuplicates");
+        late = metrics.counter("agentEventsTooLate");
     }
 
     @Override

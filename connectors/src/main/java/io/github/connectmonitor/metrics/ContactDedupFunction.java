@@ -1,5 +1,6 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.ManagedFlinkMetrics;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -46,8 +47,9 @@ public class ContactDedupFunction extends KeyedProcessFunction<String, ContactRe
     @Override
     public void open(Configuration parameters) {
         best = getRuntimeContext().getState(new ValueStateDescriptor<>("best", TypeInformation.of(ContactRecord.class)));
-        duplicates = getRuntimeContext().getMetricGroup().counter("ctrDuplicates");
-        late = getRuntimeContext().getMetricGroup().counter("ctrsTooLate");
+        org.apache.flink.metrics.MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ManagedFlinkMetrics.GROUP);
+        duplicates = metrics.counter("ctrDuplicates");
+        late = metrics.counter("ctrsTooLate");
     }
 
     public static long windowStart(long disconnectTime, long windowMillis) {

@@ -1,5 +1,6 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.ManagedFlinkMetrics;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -130,8 +131,9 @@ public class TimestreamSinkWriter<InputT> extends AsyncSinkWriter<InputT, Timest
                         config.table(),
                         deadLetterPath == null ? null : Paths.get(deadLetterPath),
                         clock);
-        this.rejectedRecords = context.metricGroup().counter(REJECTED_RECORDS_METRIC);
-        this.retriedRequests = context.metricGroup().counter(RETRIED_REQUESTS_METRIC);
+        org.apache.flink.metrics.MetricGroup metrics = context.metricGroup().addGroup(ManagedFlinkMetrics.GROUP);
+        this.rejectedRecords = metrics.counter(REJECTED_RECORDS_METRIC);
+        this.retriedRequests = metrics.counter(RETRIED_REQUESTS_METRIC);
     }
 
     static AsyncSinkWriterConfiguration writerConfiguration(TimestreamSinkConfig config) {
