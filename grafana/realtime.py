@@ -195,8 +195,7 @@ def _quality_row(board: dash.Dashboard) -> dash.Dashboard:
             "them to its dead-letter output, which is not written to Timestream; persist_agent_event reads the same "
             "stream and counts them as RejectedRecords). B: records Timestream rejected (the job's sink, "
             "numRecordsRejected). C/D: agent events and CTRs that came too late to be counted. B-D are the job's "
-            "Flink counters: CloudWatch receives them only when they are registered under the KinesisAnalytics "
-            "metric group (see grafana/README.md).",
+            "Flink counters, published by Managed Flink under the kinesisanalytics metric group.",
             [
                 cloudwatch_metric(
                     "A",
