@@ -5,12 +5,18 @@
    full (100-record) calls.
 2. Write economy (issue 8, item 3): Timestream records, calls and 1 KiB writes per million input
    records, the job vs. the per-event Lambda, and the monthly write cost at 10,000 agents.
+3. Job throughput (issue 3, issue 8 items 1 and 5): records/s through the whole job (`flink_app replay`:
+   parse, both tables, file sinks) at parallelism 1 and 2 side by side, net of the job's start cost, and a
+   paper extrapolation to a 50-shard stream on Managed Flink.
 
-`--quick` runs a tiny configuration in about a minute (what tests/bench checks); the figures of a
+`--only X` rewrites X's section of the results file and keeps the other sections from the earlier run.
+
+`--quick` runs a tiny configuration in about two minutes (what tests/bench checks); the figures of a
 quick run mean nothing.
 """
 
 import argparse
+import pickle
 import shlex
 import shutil
 import sys
@@ -18,7 +24,8 @@ import time
 from pathlib import Path
 
 from bench import machine
-from bench.report import render, summary_lines
+from bench.job_bench import JobSettings, run_job_bench
+from bench.report import merge, render, summary_lines
 from bench.sink_bench import MOTO, SinkSettings, run_sink_bench
 from bench.write_economy import EconomySettings, run_economy
 
@@ -36,6 +43,13 @@ QUICK = {
     "routing_profiles": 3,
     "duration": 300,
     "replay": False,
+    "job_runs": 1,
+    "job_records": 3000,
+    "job_overhead_records": 0,
+    "job_agents": 60,
+    "job_queues": 4,
+    "job_routing_profiles": 3,
+    "job_duration": 1800,
 }
 
 
@@ -47,7 +61,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny configuration for the smoke test (meaningless figures)"
     )
-    parser.add_argument("--only", choices=("sink", "economy"), default=None, help="run one benchmark only")
+    parser.add_argument("--only", choices=("sink", "economy", "job"), default=None, help="run one benchmark only")
     parser.add_argument(
         "--output",
         type=Path,
@@ -79,6 +93,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=True,
         help="also run `python -m flink_app replay` over the same records, when it exists",
     )
+    job = parser.add_argument_group("job throughput")
+    job.add_argument("--job-runs", type=int, default=3, help="runs of each parallelism (default 3)")
+    job.add_argument("--job-agents", type=int, default=2000, help="simulated agents (default 2,000: ~188k records)")
+    job.add_argument("--job-queues", type=int, default=20)
+    job.add_argument("--job-routing-profiles", type=int, default=8)
+    job.add_argument("--job-duration", type=int, default=3600, help="simulated seconds (default 3600)")
+    job.add_argument("--job-records", type=int, default=0, help="use only the first N records (default: all)")
+    job.add_argument(
+        "--job-overhead-records", type=int, default=2000, help="records of the small job whose time is subtracted"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         explicit = {a.split("=")[0].lstrip("-").replace("-", "_") for a in (argv or sys.argv[1:]) if a.startswith("--")}
@@ -91,6 +115,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--runs and the --*-rows options must be at least 1")
     if args.overhead_rows >= min(args.blackhole_rows, args.null_rows, args.moto_rows):
         parser.error("--overhead-rows must be smaller than every --*-rows")
+    if args.job_runs < 1 or args.job_records < 0 or args.job_overhead_records < 0:
+        parser.error("--job-runs must be at least 1, --job-records and --job-overhead-records at least 0")
+    if args.job_records and args.job_overhead_records >= args.job_records:
+        parser.error("--job-overhead-records must be smaller than --job-records")
     return args
 
 
@@ -139,13 +167,30 @@ def main(argv: list[str] | None = None) -> int:
         )
         bodies = [b for r in sink_results if r.variant == MOTO for b in r.bodies]
         economy = run_economy(settings, args.run_dir / "economy", bodies, progress, replay=args.replay)
+    job = None
+    if args.only in (None, "job"):
+        job_settings = JobSettings(
+            runs=args.job_runs,
+            agents=args.job_agents,
+            queues=args.job_queues,
+            routing_profiles=args.job_routing_profiles,
+            duration_seconds=args.job_duration,
+            records=args.job_records,
+            overhead_records=args.job_overhead_records,
+        )
+        job = run_job_bench(job_settings, args.run_dir / "job", progress)
+        with (args.run_dir / "job" / "results.pickle").open("wb") as handle:  # to re-render without rerunning
+            pickle.dump(job, handle)
     notes.append(
         f"load average at the end: {machine.load_average()}; the whole run took {time.monotonic() - began:,.0f} s"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render(described, command, sink_settings, sink_results, economy, notes))
+    text = render(described, command, sink_settings, sink_results, economy, notes, job)
+    if args.only and args.output.exists():  # keep the sections this run did not redo
+        text = merge(args.output.read_text(), text)
+    args.output.write_text(text)
     progress(f"wrote {args.output}")
-    for line in summary_lines(sink_results, economy):
+    for line in summary_lines(sink_results, economy, job):
         print(line)
     return 0
 

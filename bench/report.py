@@ -1,9 +1,11 @@
 """bench/RESULTS.md: machine, versions, the command, and every figure with its median and spread."""
 
+import re
 import statistics
 from collections.abc import Iterable
 from typing import Any
 
+from bench.job_bench import JobResults
 from bench.sink_bench import BLACKHOLE, MOTO, NULL, VARIANTS, RunResult, SinkSettings
 from bench.write_economy import HOURS_PER_MONTH, PRICE_PER_MILLION_WRITES_USD, RECORDS_PER_CALL, Economy
 
@@ -46,6 +48,7 @@ def render(
     sink_results: list[RunResult],
     economy: Economy | None,
     notes: list[str],
+    job: JobResults | None = None,
 ) -> str:
     out = ["# Benchmarks", ""]
     out += [f"Reproduce: `{command}` (from the repository root, after `make setup`). Date: {machine['date']}.", ""]
@@ -63,7 +66,206 @@ def render(
         out += _sink_section(sink_settings, sink_results)
     if economy:
         out += _economy_section(economy)
+    if job and job.runs:
+        out += _job_section(job)
     return "\n".join(out).rstrip() + "\n"
+
+
+SECTION_ORDER = ("Timestream sink", "Write economy", "Job throughput")
+
+
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """The text before the first `## ` heading, and every `## ` section by its heading line."""
+    head, *parts = text.split("\n## ")
+    return head, {"## " + p.split("\n", 1)[0]: "## " + p.rstrip() + "\n" for p in parts}
+
+
+def merge(previous: str, new: str) -> str:
+    """`new` (a run of some benchmarks) with the benchmark sections of `previous` that `new` did not rerun.
+
+    The header, machine table and notes come from `new`; a kept section gets a line saying it is from the
+    earlier run (its command and date), since its figures were not measured side by side with the new ones.
+    """
+    _, old_sections = _sections(previous)
+    head, new_sections = _sections(new)
+    old_command = re.search(r"^Reproduce: `([^`]*)`.*?Date: ([^.]*)\.", previous, flags=re.M)
+    others = [t for h, t in new_sections.items() if not any(h.startswith("## " + p) for p in SECTION_ORDER)]
+    ordered = others  # machine and versions first, as in a full run
+    for prefix in SECTION_ORDER:
+        fresh = [t for h, t in new_sections.items() if h.startswith("## " + prefix)]
+        kept = [t for h, t in old_sections.items() if h.startswith("## " + prefix)]
+        if fresh:
+            ordered += fresh
+        elif kept:
+            text = kept[0]
+            if old_command and "*Kept from an earlier run" not in text:
+                heading, body = text.split("\n", 1)
+                text = (
+                    f"{heading}\n\n*Kept from an earlier run (`{old_command.group(1)}`, {old_command.group(2)}); "
+                    "not rerun by the command above.*\n" + body
+                )
+            ordered.append(text)
+    return (head.rstrip() + "\n\n" + "\n".join(t.rstrip() + "\n" for t in ordered)).rstrip() + "\n"
+
+
+JOB_TARGET = 40_000
+KINESIS_SHARD_WRITE_BYTES = 1_000_000  # per shard: 1 MB/s or 1,000 records/s in, 2 MB/s out
+KINESIS_SHARD_WRITE_RECORDS = 1_000
+KINESIS_SHARD_READ_BYTES = 2_000_000
+SHARDS = 50
+
+
+def _job_section(j: JobResults) -> list[str]:
+    s = j.settings
+    by_p = j.by_parallelism()
+    out = [
+        "## Job throughput: records/s through the whole job, parallelism 1 vs 2 (issue 3, issue 8 items 1 and 5)",
+        "",
+    ]
+    subtraction = (
+        f"Each timed job is preceded by a small job over the first {j.runs[0].overhead_records:,} records of the "
+        "same file (same parallelism; its time is the fixed cost: Python start, JVM start, job graph, deploy, "
+        "finish); **records/s** = (records - small job's records) / (time - small job's time), the steady rate; "
+        "end to end = records / the whole command's time."
+        if s.overhead_records
+        else "Quick mode: no small job, so records/s is end to end (start cost included)."
+    )
+    out += [
+        f"Input: the project's traffic generator, {s.agents:,} agents, {s.queues} queues, {s.routing_profiles} "
+        f"routing profiles, {s.duration_seconds:,} s (`{s.generator_command()}`"
+        + (f", first {s.records:,} records" if s.records else "")
+        + f"): {j.input_records:,} stream records ("
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(j.kinds.items()))
+        + f"), {j.input_bytes / 2**20:,.0f} MiB, **{j.average_record_bytes / 1000:,.2f} KB per record** on average. "
+        "Each job: `.venv/bin/python -m flink_app replay --input FILE --output DIR --parallelism N`, the same "
+        "graph as the live job (Python parse UDTF, both tables, dead letters) with file sinks, bounded so every "
+        f"window closes at the end, no checkpoints. {s.runs} run(s); in each run parallelism "
+        + " and ".join(map(str, s.parallelisms))
+        + " side by side, the order alternating between runs. "
+        + subtraction
+        + " Memory: peak RSS of the command's whole process tree (Python driver, JVM, Python UDF workers), "
+        "sampled every 0.25 s.",
+        "",
+    ]
+    rows = []
+    for p, rs in by_p.items():
+        if not rs:
+            continue
+        ratio = "1 (reference)" if p == s.parallelisms[0] else _spread(j.ratios(p, s.parallelisms[0]), 2)
+        rows.append(
+            [
+                str(p),
+                _fmt(rs[0].records),
+                _spread(r.records_per_second for r in rs),
+                _spread(r.records_per_second / p for r in rs),
+                _spread(r.end_to_end_per_second for r in rs),
+                ratio,
+                _spread((r.seconds for r in rs), 1),
+                _spread((r.overhead_seconds for r in rs), 1),
+                _spread(r.peak_rss_mib for r in rs),
+            ]
+        )
+    out += _table(
+        [
+            "parallelism",
+            "records per job",
+            "records/s, median (min-max)",
+            "per subtask",
+            "end to end, records/s",
+            f"records/s ÷ parallelism {s.parallelisms[0]}'s, same run",
+            "job time, s",
+            "small job (fixed cost), s",
+            "process tree peak RSS, MiB",
+        ],
+        rows,
+    )
+    out += [""]
+    out += _job_reading(j)
+    return out
+
+
+def _job_reading(j: JobResults) -> list[str]:
+    by_p = j.by_parallelism()
+    p1 = statistics.median(r.records_per_second for r in by_p.get(1, [])) if by_p.get(1) else None
+    p2 = statistics.median(r.records_per_second for r in by_p.get(2, [])) if by_p.get(2) else None
+    lines = [
+        f"The parse step alone (`flink_app.parsing.parsed_row`, pure Python, in the harness's own process on one "
+        f"core, {j.parse_sample:,} records): **{j.parse_records_per_second:,.0f} records/s**."
+    ]
+    if p1:
+        share = p1 / j.parse_records_per_second
+        lines[0] += (
+            f" The whole job at parallelism 1 reaches {p1:,.0f} records/s, {100 * share:.0f} % of that rate. "
+            "Every record goes once through the Python UDTF (JVM → Python worker → JVM, then the parse); the "
+            "JVM operators after it (windows, file sinks) see only the parsed rows. "
+            + (
+                "So the parse itself is most of the job's cost per record: the Python parse step is the bottleneck."
+                if share >= 0.5
+                else "So the parse itself is under half of the job's cost per record; the rest is the Python UDF "
+                "step around it (moving each record to the Python worker and the row back) and the JVM operators, "
+                "not separated here. The bottleneck is the Python parse step taken as a whole (UDTF transfer + "
+                "parse): the job cannot go faster per subtask than the parse alone."
+            )
+        )
+    lines += [""]
+    if p2 is None:
+        return lines
+    verdict = "met" if p2 >= JOB_TARGET else "NOT met"
+    ratio = statistics.median(j.ratios(2, 1)) if j.ratios(2, 1) else None
+    lines += [
+        f"Target ≥ {JOB_TARGET:,} records/s at parallelism 2 on this 2-core machine: **{verdict}** (median "
+        f"{p2:,.0f} records/s, {100 * p2 / JOB_TARGET:.0f} % of the target"
+        + (f"; parallelism 2 ÷ 1 in the same run: {ratio:.2f}" if ratio else "")
+        + "). The machine was shared with other work during the run (see the load average above), so absolute "
+        "figures are low and noisy; the ratio, measured side by side, holds better. A contact center of 10,000 "
+        "agents at its peak puts about 500 records/s on the stream.",
+        "",
+    ]
+    per_subtask = p1 if p1 else p2 / 2  # one subtask measured alone
+    low = min(per_subtask, p2 / 2)  # the pessimistic figure: two subtasks sharing this machine
+    record = j.average_record_bytes
+    shard_in = min(KINESIS_SHARD_WRITE_RECORDS, KINESIS_SHARD_WRITE_BYTES / record)
+    shard_out = KINESIS_SHARD_READ_BYTES / record
+    stream_in = SHARDS * shard_in
+    stream_out = SHARDS * shard_out
+
+    def kpus(rate: float, per: float) -> int:
+        return int(-(-rate // per))
+
+    scaling = (
+        f"parallelism 2 ÷ 1 in the same run was {ratio:.2f}"
+        + (
+            ", i.e. the second subtask gained little or nothing here: the other work on the machine held the "
+            "second core (load average above the core count), so this run does not show how the job scales"
+            if ratio < 1.5
+            else ""
+        )
+        if ratio
+        else "parallelism 2 ÷ 1 not measured"
+    )
+    lines += [
+        f"**Paper extrapolation to a {SHARDS}-shard stream on Managed Flink.** It rests on: (a) "
+        f"{per_subtask:,.0f} records/s per parallel subtask, the median at parallelism 1 here (one subtask, the "
+        f"closest local analogue of one subtask per KPU), and {p2 / 2:,.0f}, the median at parallelism 2 divided "
+        "by 2, as the pessimistic figure; (b) 1 KPU = 1 vCPU + 4 GiB, one subtask per KPU (Managed Flink's "
+        "default parallelism per KPU), plus the one orchestration KPU each application is billed; (c) Kinesis "
+        "per-shard limits: writes 1 MB/s or 1,000 records/s in, reads 2 MB/s shared by polling consumers "
+        f"(enhanced fan-out: 2 MB/s per consumer); (d) the observed {record / 1000:,.2f} KB average record "
+        f"(1 MB taken as 10^6 bytes). At {record / 1000:,.2f} KB the bytes bind before the record count: a shard "
+        f"takes {shard_in:,.0f} records/s in and gives {shard_out:,.0f} records/s out, so a full {SHARDS}-shard "
+        f"stream carries **{stream_in:,.0f} records/s** live and can be read back at {stream_out:,.0f} records/s "
+        f"when catching up. That needs **{kpus(stream_in, per_subtask):,} subtasks (KPUs) live** "
+        f"({kpus(stream_in, low):,} at the pessimistic rate) and {kpus(stream_out, per_subtask):,} "
+        f"({kpus(stream_out, low):,}) to catch up at the read limit, if the rate per subtask held on Managed "
+        "Flink's vCPU (not measured: these are 2 shared local cores) and subtasks scaled linearly (assumed: "
+        f"{scaling}). Within the job the bottleneck is the Python parse step: one subtask handles "
+        f"{per_subtask / shard_in:,.0f} shards' worth of live traffic ({low / shard_in:,.0f} at the pessimistic "
+        f"rate), and the parse alone caps a subtask at about {j.parse_records_per_second:,.0f} records/s; "
+        "moving the parse into the JVM (like the connectors/ operators) is the lever to cut KPUs. A 10,000-"
+        f"agent center (~500 records/s) fits {kpus(500, low):,} subtask(s).",
+    ]
+    lines += [""]
+    return lines
 
 
 def _by_variant(results: list[RunResult]) -> dict[str, list[RunResult]]:
@@ -352,9 +554,13 @@ def _economy_section(e: Economy) -> list[str]:
     return out
 
 
-def summary_lines(results: list[RunResult], economy: Economy | None) -> list[str]:
+def summary_lines(results: list[RunResult], economy: Economy | None, job: JobResults | None = None) -> list[str]:
     """The headline figures, for the end of the command's output."""
     lines = []
+    if job:
+        for p, rs in job.by_parallelism().items():
+            if rs:
+                lines.append(f"job, parallelism {p}: {_spread(r.records_per_second for r in rs)} records/s")
     for variant, rs in _by_variant(results).items():
         lines.append(f"{variant}: {_spread(r.records_per_second for r in rs)} records/s")
     if economy:

@@ -72,3 +72,39 @@ def test_quick_run_writes_every_section_of_the_results_file(tmp_path: Path) -> N
     assert "USD per million 1 KiB writes" in economy
     monthly = table_rows(economy, "10,000 agents, 100 queues, 730 h")
     assert [row[0] for row in monthly] == ["baseline (per-event Lambda)", "job (all tables)", "job ÷ baseline"]
+
+    job = section(text, "Job throughput")
+    by_parallelism = {row[0]: row for row in table_rows(job, "parallelism")}
+    assert set(by_parallelism) == {"1", "2"}
+    for row in by_parallelism.values():
+        assert spread.match(row[2]), row  # records/s
+        assert spread.match(row[8]), row  # peak RSS of the process tree
+    assert by_parallelism["1"][5] == "1 (reference)"
+    assert spread.match(by_parallelism["2"][5]), "ratio to parallelism 1 in the same run"
+    assert "KB per record" in job
+    assert "The parse step alone" in job
+    assert re.search(r"Target ≥ 40,000 records/s at parallelism 2 on this 2-core machine: \*\*(met|NOT met)\*\*", job)
+    assert "Paper extrapolation to a 50-shard stream on Managed Flink" in job
+    assert "job run 1/1: parallelism 2" in done.stderr
+
+
+def test_only_keeps_the_other_sections_of_the_results_file() -> None:
+    from bench.report import merge
+
+    previous = (
+        "# Benchmarks\n\nReproduce: `.venv/bin/python -m bench` (from the repository root). Date: D1.\n\n"
+        "## Machine and versions\n\nold machine\n\n## Timestream sink: x\n\nold sink\n\n"
+        "## Write economy: y\n\nold economy\n\n## Job throughput: z\n\nold job\n"
+    )
+    new = (
+        "# Benchmarks\n\nReproduce: `.venv/bin/python -m bench --only job` (from the repository root). Date: D2.\n\n"
+        "## Machine and versions\n\nnew machine\n\n## Job throughput: z\n\nnew job\n"
+    )
+    merged = merge(previous, new)
+    assert "new machine" in merged and "old machine" not in merged
+    assert "new job" in merged and "old job" not in merged
+    assert (
+        merged.index("new machine") < merged.index("old sink") < merged.index("old economy") < merged.index("new job")
+    )
+    assert merged.count("*Kept from an earlier run (`.venv/bin/python -m bench`, D1)") == 2
+    assert merge(merged, new).count("*Kept from an earlier run") == 2  # not stacked
