@@ -7,7 +7,6 @@ line: the reader decodes the file as a stream of JSON documents instead of line 
 """
 
 import contextlib
-import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,7 @@ from typing import Any
 
 import boto3
 
-from local_stack.ports import free_port
-from local_stack.processes import ManagedProcess
+from local_stack.moto_server import MotoServer as LocalMotoServer
 from local_stack.timestream import write_requests
 
 REGION = "eu-west-1"
@@ -33,38 +31,8 @@ class WriteCall:
         return len(self.body.get("Records", []))
 
 
-class MotoServer:
-    """`with MotoServer(run_dir) as moto:` a recording moto on a free loopback port."""
-
-    def __init__(self, run_dir: Path) -> None:
-        self.run_dir = run_dir
-        self.recording = run_dir / "moto-recording.jsonl"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._process: ManagedProcess | None = None
-
-    def __enter__(self) -> "MotoServer":
-        self._process = ManagedProcess(
-            "moto server",
-            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
-            self.run_dir / "moto.log",
-            env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(self.recording)},
-        )
-        try:
-            self._process.wait_healthy(f"{self.url}/moto-api/data.json")
-        except BaseException:
-            self._process.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process is not None:
-            self._process.stop()
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None
-        return self._process.pid
+class MotoServer(LocalMotoServer):
+    """The project's recording moto, plus what the benchmarks need: reset between runs, calls read back."""
 
     def reset(self, database: str, tables: list[str]) -> None:
         """Empty moto and its recording, then create the database and tables (as Terraform would)."""

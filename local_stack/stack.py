@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import sys
 import time
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -12,6 +11,7 @@ from types import TracebackType
 
 import boto3
 
+from local_stack.moto_server import MotoServer
 from local_stack.ports import choose_port
 from local_stack.processes import ManagedProcess, ServerFailed
 
@@ -19,7 +19,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 KINESIS_LOCAL = REPO_ROOT / "local_stack" / "node_modules" / "kinesis-local"
 REGION = "eu-west-2"
 # Local endpoints accept any credentials; fixed ones keep every client on the same moto account.
-RECORDING_FILE = "moto-recording.jsonl"  # moto's request log: every call the local endpoints received
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": REGION}
 
 
@@ -50,6 +49,7 @@ class LocalStack:
         self.stream_name = stream_name
         self.shards = shards
         self._processes: list[ManagedProcess] = []
+        self._moto: MotoServer | None = None
 
     def __enter__(self) -> StackEndpoints:
         try:
@@ -84,24 +84,18 @@ class LocalStack:
             },
         )
         self._processes.append(kinesis)
-        moto = ManagedProcess(
-            "moto server",
-            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
-            self.run_dir / "moto.log",
-            # moto drops Timestream CommonAttributes when it stores records; its request recording
-            # keeps them, so local_stack.timestream reads back exactly what the sink wrote.
-            env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(self.run_dir / RECORDING_FILE)},
-        )
-        self._processes.append(moto)
+        # moto drops Timestream CommonAttributes when it stores records; its request recording keeps
+        # them, so local_stack.timestream reads back exactly what the sink wrote.
+        moto = MotoServer(self.run_dir, port=moto_port)
         endpoints = StackEndpoints(
             kinesis_url=f"http://127.0.0.1:{kinesis_port}",
-            moto_url=f"http://127.0.0.1:{moto_port}",
+            moto_url=moto.url,
             region=REGION,
             stream_name=self.stream_name,
-            moto_recording=str(self.run_dir / RECORDING_FILE),
+            moto_recording=str(moto.recording),
         )
         kinesis.wait_healthy(f"{endpoints.kinesis_url}/healthcheck")
-        moto.wait_healthy(f"{endpoints.moto_url}/moto-api/data.json")
+        self._moto = moto.start()
         self._wait_stream_active(endpoints)
         (self.run_dir / "stack.json").write_text(json.dumps(asdict(endpoints), indent=2))
         return endpoints
@@ -120,13 +114,16 @@ class LocalStack:
         raise ServerFailed(f"stream {self.stream_name} did not become ACTIVE in kinesis-local within {timeout:.0f} s")
 
     def stop(self) -> None:
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
         for process in reversed(self._processes):
             process.stop()
         self._processes.clear()
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self._processes]
+        return [p.pid for p in self._processes] + ([self._moto.pid] if self._moto else [])
 
 
 def reset_moto(moto_url: str) -> None:

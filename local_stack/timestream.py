@@ -18,7 +18,8 @@ from typing import Any
 
 import boto3
 
-from local_stack.stack import RECORDING_FILE, REPO_ROOT, boto_credentials
+from local_stack.moto_server import RECORDING_FILE
+from local_stack.stack import REPO_ROOT, boto_credentials
 
 
 @dataclass(frozen=True, slots=True)

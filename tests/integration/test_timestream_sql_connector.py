@@ -4,7 +4,6 @@ moto stores records without their request's CommonAttributes, so the checks read
 recording (what the sink sent) and compare it with moto's state (what it stored).
 """
 
-import base64
 import contextlib
 import json
 import urllib.request
@@ -18,8 +17,8 @@ import boto3
 import pytest
 
 from flink_app.timestream_sink import TimestreamSink
-from local_stack.ports import free_port
-from local_stack.processes import ManagedProcess
+from local_stack.moto_server import MotoServer
+from local_stack.timestream import write_requests
 
 pytestmark = pytest.mark.integration
 
@@ -56,14 +55,7 @@ class Moto:
 
     def requests(self, table: str) -> list[dict[str, Any]]:
         """Bodies of the WriteRecords calls moto received for `table`, in order."""
-        bodies = []
-        for line in self.recording.read_text().splitlines():
-            entry = json.loads(line)
-            if entry["headers"].get("X-Amz-Target", "").endswith(".WriteRecords"):
-                body = json.loads(base64.b64decode(entry["body"]) if entry["body_encoded"] else entry["body"])
-                if body["TableName"] == table:
-                    bodies.append(body)
-        return bodies
+        return [body for body in write_requests(self.recording) if body["TableName"] == table]
 
 
 def merged_records(requests: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -86,19 +78,8 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
         pytest.fail(f"{MOTO_SERVER} is missing: run `make venv`")
     if not JAR.exists():
         pytest.fail(f"{JAR} is missing: build it with `make build` (or `mvn -B -q package -DskipTests`)")
-    run_dir = tmp_path_factory.mktemp("moto")
-    port = free_port()
-    server = ManagedProcess(
-        "moto server",
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        run_dir / "moto.log",
-        env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(run_dir / "recording.jsonl")},
-    )
-    try:
-        server.wait_healthy(f"http://127.0.0.1:{port}/moto-api/data.json")
-        yield Moto(f"http://127.0.0.1:{port}", run_dir / "recording.jsonl")
-    finally:
-        server.stop()
+    with MotoServer(tmp_path_factory.mktemp("moto")) as server:
+        yield Moto(server.url, server.recording)
 
 
 def sink_to(moto: Moto, table: str, tmp_path: Path) -> TimestreamSink:

@@ -6,7 +6,6 @@ sent (duplicates from retries included, CommonAttributes not merged), so the che
 from moto's request recording: per time + dimensions, the record with the highest version.
 """
 
-import base64
 import contextlib
 import json
 import time
@@ -21,8 +20,8 @@ import boto3
 import pytest
 
 from flink_app.timestream_sink import TimestreamSink
-from local_stack.ports import free_port
-from local_stack.processes import ManagedProcess
+from local_stack.moto_server import MotoServer
+from local_stack.timestream import write_requests
 from tests.reliability.fault_proxy import FAULTS, FaultProxy, fault_schedule
 
 pytestmark = pytest.mark.integration
@@ -64,14 +63,7 @@ class Moto:
 
     def write_requests(self, table: str) -> list[dict[str, Any]]:
         """Bodies of the WriteRecords calls moto received (and stored) for `table`."""
-        bodies = []
-        for line in self.recording.read_text().splitlines():
-            entry = json.loads(line)
-            if entry["headers"].get("X-Amz-Target", "").endswith(".WriteRecords"):
-                body = json.loads(base64.b64decode(entry["body"]) if entry["body_encoded"] else entry["body"])
-                if body["TableName"] == table:
-                    bodies.append(body)
-        return bodies
+        return [body for body in write_requests(self.recording) if body["TableName"] == table]
 
     def stored_count(self, table: str) -> int:
         with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=10) as response:
@@ -85,19 +77,8 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
     for path, fix in ((MOTO_SERVER, "run `make venv`"), (JAR, "build it with `make build`")):
         if not path.exists():
             pytest.fail(f"{path} is missing: {fix}")
-    run_dir = tmp_path_factory.mktemp("moto")
-    port = free_port()
-    server = ManagedProcess(
-        "moto server",
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        run_dir / "moto.log",
-        env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(run_dir / "recording.jsonl")},
-    )
-    try:
-        server.wait_healthy(f"http://127.0.0.1:{port}/moto-api/data.json")
-        yield Moto(f"http://127.0.0.1:{port}", run_dir / "recording.jsonl")
-    finally:
-        server.stop()
+    with MotoServer(tmp_path_factory.mktemp("moto")) as server:
+        yield Moto(server.url, server.recording)
 
 
 def expected_rows() -> dict[tuple[str, str], dict[str, Any]]:
