@@ -10,6 +10,7 @@ import base64
 import contextlib
 import json
 import sys
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +44,14 @@ def create_tables(moto_url: str, region: str, database: str, tables: Iterable[st
     for table in tables:
         with contextlib.suppress(client.exceptions.ConflictException):
             client.create_table(DatabaseName=database, TableName=table)
+
+
+def stored_records(moto_url: str, table: str) -> list[dict[str, Any]]:
+    """Records of `table` as moto keeps them: as sent, without their request's CommonAttributes."""
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as response:
+        state = json.load(response)
+    tables = state.get("timestreamwrite", {}).get("TimestreamTable", [])
+    return [record for t in tables if t["name"] == table for record in t["records"]]
 
 
 def _value(measure: dict[str, str]) -> float | int | str:

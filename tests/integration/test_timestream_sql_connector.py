@@ -4,58 +4,27 @@ moto stores records without their request's CommonAttributes, so the checks read
 recording (what the sink sent) and compare it with moto's state (what it stored).
 """
 
-import contextlib
-import json
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from flink_app.timestream_sink import TimestreamSink
 from local_stack.moto_server import MotoServer
-from local_stack.timestream import write_requests
+from tests.moto_timestream import CREDENTIALS, DATABASE, REGION, MotoTimestream
 
 pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JAR = REPO_ROOT / "connectors" / "target" / "connect-monitor-connectors.jar"
 MOTO_SERVER = REPO_ROOT / ".venv" / "bin" / "moto_server"
-DATABASE = "connect_monitor"
-REGION = "eu-west-1"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
 def millis(at: datetime) -> str:
     return str(int(at.timestamp() * 1000))
-
-
-@dataclass(frozen=True, slots=True)
-class Moto:
-    url: str
-    recording: Path
-
-    def create_table(self, table: str) -> None:
-        client = boto3.client("timestream-write", endpoint_url=self.url, region_name=REGION, **CREDENTIALS)
-        with contextlib.suppress(client.exceptions.ConflictException):
-            client.create_database(DatabaseName=DATABASE)
-        client.create_table(DatabaseName=DATABASE, TableName=table)
-
-    def stored(self, table: str) -> list[dict[str, Any]]:
-        """Records as moto keeps them (without CommonAttributes)."""
-        with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=10) as response:
-            state = json.load(response)
-        tables = state.get("timestreamwrite", {}).get("TimestreamTable", [])
-        return [r for t in tables if t["name"] == table for r in t["records"]]
-
-    def requests(self, table: str) -> list[dict[str, Any]]:
-        """Bodies of the WriteRecords calls moto received for `table`, in order."""
-        return [body for body in write_requests(self.recording) if body["TableName"] == table]
 
 
 def merged_records(requests: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -73,16 +42,16 @@ def merged_records(requests: list[dict[str, Any]]) -> dict[tuple[str, str], dict
 
 
 @pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoTimestream]:
     if not MOTO_SERVER.exists():
         pytest.fail(f"{MOTO_SERVER} is missing: run `make venv`")
     if not JAR.exists():
         pytest.fail(f"{JAR} is missing: build it with `make build` (or `mvn -B -q package -DskipTests`)")
     with MotoServer(tmp_path_factory.mktemp("moto")) as server:
-        yield Moto(server.url, server.recording)
+        yield MotoTimestream(server.url, server.recording)
 
 
-def sink_to(moto: Moto, table: str, tmp_path: Path) -> TimestreamSink:
+def sink_to(moto: MotoTimestream, table: str, tmp_path: Path) -> TimestreamSink:
     return TimestreamSink(
         database=DATABASE,
         table=table,
@@ -98,7 +67,7 @@ def sink_to(moto: Moto, table: str, tmp_path: Path) -> TimestreamSink:
     )
 
 
-def test_sql_insert_lands_as_multi_measure_records(moto: Moto, tmp_path: Path) -> None:
+def test_sql_insert_lands_as_multi_measure_records(moto: MotoTimestream, tmp_path: Path) -> None:
     from pyflink.table import EnvironmentSettings, TableEnvironment
 
     table = "agent_state_sql"
@@ -130,7 +99,7 @@ def test_sql_insert_lands_as_multi_measure_records(moto: Moto, tmp_path: Path) -
         "('i-1', 'q-1', 'Sales', TIMESTAMP '2026-11-24 09:01:00', CAST(4 AS BIGINT), 6, 8.25E0, TRUE, 'busy')"
     ).wait(120_000)
 
-    requests = moto.requests(table)
+    requests = moto.write_requests(table)
     assert [len(r["Records"]) for r in requests] == [3]
     assert requests[0]["CommonAttributes"] == {
         "Dimensions": [{"Name": "instance_id", "Value": "i-1"}],
@@ -162,7 +131,7 @@ def test_sql_insert_lands_as_multi_measure_records(moto: Moto, tmp_path: Path) -
     assert not list(tmp_path.glob("dead-letters-*.jsonl")), "nothing was dead-lettered"
 
 
-def test_datastream_rows_land_through_the_java_sink_builder(moto: Moto, tmp_path: Path) -> None:
+def test_datastream_rows_land_through_the_java_sink_builder(moto: MotoTimestream, tmp_path: Path) -> None:
     from pyflink.common import Row, Types
     from pyflink.datastream import StreamExecutionEnvironment
 
@@ -183,7 +152,7 @@ def test_datastream_rows_land_through_the_java_sink_builder(moto: Moto, tmp_path
     stream.sink_to(sink_to(moto, table, tmp_path).datastream_sink(row_type))
     env.execute("timestream-datastream-test")
 
-    requests = moto.requests(table)
+    requests = moto.write_requests(table)
     records = merged_records(requests)
     assert sum(len(r["Records"]) for r in requests) == len(moto.stored(table)) == 2
     sales = records[("q-1", millis(T0))]
@@ -195,7 +164,7 @@ def test_datastream_rows_land_through_the_java_sink_builder(moto: Moto, tmp_path
     assert unnamed["MeasureValues"] == {"agents_online": ("BIGINT", "2")}
 
 
-def test_a_descriptor_table_plans_like_the_ddl(moto: Moto, tmp_path: Path) -> None:
+def test_a_descriptor_table_plans_like_the_ddl(moto: MotoTimestream, tmp_path: Path) -> None:
     from pyflink.table import DataTypes, EnvironmentSettings, Schema, TableEnvironment
 
     t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())

@@ -6,22 +6,18 @@ sent (duplicates from retries included, CommonAttributes not merged), so the che
 from moto's request recording: per time + dimensions, the record with the highest version.
 """
 
-import contextlib
 import json
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from flink_app.timestream_sink import TimestreamSink
 from local_stack.moto_server import MotoServer
-from local_stack.timestream import write_requests
+from tests.moto_timestream import CREDENTIALS, DATABASE, REGION, MotoTimestream
 from tests.reliability.fault_proxy import FAULTS, FaultProxy, fault_schedule
 
 pytestmark = pytest.mark.integration
@@ -29,9 +25,6 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JAR = REPO_ROOT / "connectors" / "target" / "connect-monitor-connectors.jar"
 MOTO_SERVER = REPO_ROOT / ".venv" / "bin" / "moto_server"
-DATABASE = "connect_monitor"
-REGION = "eu-west-1"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 SEED = 20261124
 QUEUES = 20
@@ -50,35 +43,13 @@ COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Moto:
-    url: str
-    recording: Path
-
-    def create_table(self, table: str) -> None:
-        client = boto3.client("timestream-write", endpoint_url=self.url, region_name=REGION, **CREDENTIALS)
-        with contextlib.suppress(client.exceptions.ConflictException):
-            client.create_database(DatabaseName=DATABASE)
-        client.create_table(DatabaseName=DATABASE, TableName=table)
-
-    def write_requests(self, table: str) -> list[dict[str, Any]]:
-        """Bodies of the WriteRecords calls moto received (and stored) for `table`."""
-        return [body for body in write_requests(self.recording) if body["TableName"] == table]
-
-    def stored_count(self, table: str) -> int:
-        with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=10) as response:
-            state = json.load(response)
-        tables = state.get("timestreamwrite", {}).get("TimestreamTable", [])
-        return sum(len(t["records"]) for t in tables if t["name"] == table)
-
-
 @pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoTimestream]:
     for path, fix in ((MOTO_SERVER, "run `make venv`"), (JAR, "build it with `make build`")):
         if not path.exists():
             pytest.fail(f"{path} is missing: {fix}")
     with MotoServer(tmp_path_factory.mktemp("moto")) as server:
-        yield Moto(server.url, server.recording)
+        yield MotoTimestream(server.url, server.recording)
 
 
 def expected_rows() -> dict[tuple[str, str], dict[str, Any]]:
@@ -197,7 +168,7 @@ def assert_landed_as_written(state: dict[tuple[str, str], dict[str, Any]], expec
         }, key
 
 
-def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(moto: Moto, tmp_path: Path) -> None:
+def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(moto: MotoTimestream, tmp_path: Path) -> None:
     table = "faults"
     moto.create_table(table)
     counts = {"throttle": 4, "server_error": 3, "drop": 3, "slow": 2}
@@ -221,11 +192,13 @@ def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(moto: Moto, tmp_pa
         f"\nsink faults: {len(expected_rows())} points ({len(sent_batches)} distinct batches) written through "
         f"{log.write_requests} WriteRecords calls with {dict(log.injected)} injected, first to last call "
         f"{writes_took:.1f} s (job {elapsed:.1f} s with start-up); "
-        f"moto holds {moto.stored_count(table)} raw records (duplicates from late writes included)"
+        f"moto holds {len(moto.stored(table))} raw records (duplicates from late writes included)"
     )
 
 
-def test_rejected_records_go_to_the_dead_letter_file_and_the_rest_is_stored(moto: Moto, tmp_path: Path) -> None:
+def test_rejected_records_go_to_the_dead_letter_file_and_the_rest_is_stored(
+    moto: MotoTimestream, tmp_path: Path
+) -> None:
     table = "rejections"
     moto.create_table(table)
     rejected_queues = {"q-03", "q-17"}
