@@ -14,6 +14,14 @@ StreamRecord = AgentEvent | ContactTraceRecord
 MAX_RECORD_BYTES = 1_048_576
 
 
+def _no_constants(name: str) -> float:
+    # RFC 8259 has no NaN or Infinity; Python's json takes them by default, the JVM parser does not.
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 def parse_stream_record(data: bytes | str) -> StreamRecord:
     """Decode one stream record. Raises `RejectedRecord` for anything that is neither kind."""
     size = _utf8_size(data)
@@ -25,7 +33,7 @@ def parse_stream_record(data: bytes | str) -> StreamRecord:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         if text.startswith("\ufeff"):
             raise ValueError("starts with a byte order mark")
-        obj = json.loads(text)
+        obj = _DECODER.decode(text)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise RejectedRecord("not_json", str(exc)[:120]) from exc
     if not isinstance(obj, dict):

@@ -213,7 +213,7 @@ def stream_records() -> list[Doc]:
     add("json_string", "not_an_object", json.dumps(ae))
     add("json_number", "not_an_object", "1767603720123")
     add("json_true", "not_an_object", "true")
-    add("json_nan", "not_an_object", "NaN")
+    add("json_nan", "not_json", "NaN")  # RFC 8259 has no NaN (Python's json would take it)
     group = "kinds"  # Objects of neither kind, unknown event types, missing snapshots and fields.
     add("empty_object", "unknown_kind", "{}")
     add("unrelated_object", "unknown_kind", '{"hello": "world"}')
@@ -276,12 +276,14 @@ def stream_records() -> list[Doc]:
                 add(f"{kind}_{path}_as_{type_name}", reason, _dumps(_set(base(), path, value)))
     group = "numbers_and_timestamps"  # Numbers Python's json takes but no Connect field holds; timestamps.
     for literal in ("NaN", "Infinity", "-Infinity", "1e999"):
+        # NaN and Infinity are not JSON (RFC 8259): the whole record is; 1e999 is JSON, but no finite number.
+        reason = "not_json" if literal != "1e999" else None
         add(
             f"ctr_NumberOfHolds_{literal}",
-            "bad_NumberOfHolds",
+            reason or "bad_NumberOfHolds",
             cr.replace('"NumberOfHolds": 1', f'"NumberOfHolds": {literal}'),
         )
-        add(f"ctr_Duration_{literal}", "bad_Duration", cr.replace('"Duration": 15', f'"Duration": {literal}'))
+        add(f"ctr_Duration_{literal}", reason or "bad_Duration", cr.replace('"Duration": 15', f'"Duration": {literal}'))
     add(
         "ctr_duration_huge_integer",
         "bad_AgentInteractionDuration",
@@ -305,6 +307,18 @@ def stream_records() -> list[Doc]:
             ("2026-01-05T09:02:00.000ZZ", False),
             ("\uff12\uff10\uff12\uff16-01-05T09:02:00Z", False),
             ("2026-01-05T25:00:00Z", False),
+            # One strict profile (connect_model/timestamps.py), not everything Python's fromisoformat takes.
+            ("2026-01-05", False),
+            ("2026-01-05 09:02:00Z", False),
+            ("2026-01-05T09:02Z", False),
+            ("2026-01-05T09:02:00+0100", False),
+            ("2026-01-05T09:02:00.000z", False),
+            ("2026-W02-1T09:02:00Z", False),
+            ("2026-01-05T09:02:00,5Z", False),
+            ("2026-01-05T09:02:00.Z", False),
+            ("2026-01-05T09:02:00.1234567891Z", False),
+            ("2026-01-05T09:02:00.123456789Z", True),
+            ("2026-01-05T09:02:00.5-00:30", True),
             ("2000-01-01T00:00:00Z", True),
             ("2026-01-05T09:02:00", True),
             ("2026-01-05T10:02:00.000+01:00", True),

@@ -21,6 +21,18 @@ from hypothesis import strategies as st
 from connect_model import AgentEvent, ContactTraceRecord, RejectedRecord, parse_contact_event, parse_stream_record
 from flink_app.parsing import MAX_DEAD_LETTER_CHARS, PARSED_COLUMNS, parsed_row
 from tests.reliability import corpus
+from tests.reliability.strategies import (
+    ANY_TEXT,
+    CONNECT_KEYS,
+    CONNECT_SHAPED,
+    JSON_VALUES,
+    READ_FIELDS,
+    field_path,
+    mutated_documents,
+    replace,
+    right_typed_hostile,
+    text_of,
+)
 
 STREAM_CASES = corpus.committed_stream_records()
 CONTACT_EVENT_CASES = corpus.read(corpus.CONTACT_EVENT_FILE)
@@ -149,72 +161,6 @@ def test_every_contact_event_gets_its_outcome(case: dict[str, Any]) -> None:
 
 # --- property-based fuzzing ------------------------------------------------------------------------------------
 
-# Text as hostile input has it: any code point, lone surrogates and NUL included.
-ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=64)
-NUMBERS = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=True, allow_infinity=True),
-)
-OFFSETS = st.sampled_from(["", "Z", "+00:00", "+01:00", "-01:00", "+14:00", "-12:00", "+23:59", "+24:00"])
-TIMESTAMP_LIKE = st.one_of(
-    st.builds(lambda d, offset: d.isoformat() + offset, st.datetimes(), OFFSETS),
-    st.from_regex(
-        r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
-    ),
-)
-JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), NUMBERS, ANY_TEXT, TIMESTAMP_LIKE, st.sampled_from(["LOGIN", "LOGOUT", ""])),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(ANY_TEXT, children, max_size=4)),
-    max_leaves=6,
-)
-
-
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _paths(child, (*prefix, index))
-    return found
-
-
-def _replace(document: Any, path: tuple, value: Any) -> Any:
-    if not path:
-        return value
-    head, *rest = path
-    if isinstance(document, dict):
-        return {**document, head: _replace(document[head], tuple(rest), value)}
-    return [_replace(item, tuple(rest), value) if i == head else item for i, item in enumerate(document)]
-
-
-@st.composite
-def mutated_documents(draw: st.DrawFn, base: Any) -> Any:
-    """A valid document with one to three fields replaced by arbitrary JSON values (or removed)."""
-    document = base
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        paths = _paths(document)
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        if draw(st.booleans()) and len(path) >= 1 and isinstance(_parent(document, path), dict):
-            parent = _parent(document, path)
-            document = _replace(document, path[:-1], {k: v for k, v in parent.items() if k != path[-1]})
-        else:
-            document = _replace(document, path, draw(JSON_VALUES))
-    return document
-
-
-def _parent(document: Any, path: tuple) -> Any:
-    for key in path[:-1]:
-        document = document[key]
-    return document
-
-
-def _text(document: Any) -> str:
-    return json.dumps(document, allow_nan=True)  # NaN/Infinity on purpose: Python's json reads them back
-
 
 @FUZZ
 @given(data=st.one_of(ANY_TEXT, st.binary(max_size=256), st.text(max_size=2000)))
@@ -228,7 +174,7 @@ def test_fuzz_arbitrary_text_and_bytes(data: str | bytes) -> None:
 @FUZZ
 @given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())))
 def test_fuzz_mutated_agent_events_and_ctrs(document: Any) -> None:
-    text = _text(document)
+    text = text_of(document)
     started = time.perf_counter()
     got = outcome(text)
     row = as_row(text)
@@ -238,21 +184,12 @@ def test_fuzz_mutated_agent_events_and_ctrs(document: Any) -> None:
     assert (row["reason"] or row["kind"]) == got
 
 
-def _field_path(dotted: str) -> tuple:
-    return tuple(int(part[1:-1]) if part.startswith("[") else part for part in dotted.split("."))
-
-
-READ_FIELDS = [(corpus.agent_event, _field_path(p)) for p in corpus.AGENT_EVENT_FIELDS] + [
-    (corpus.ctr, _field_path(p)) for p in corpus.CTR_FIELDS
-]
-
-
 @FUZZ
 @given(field=st.sampled_from(READ_FIELDS), value=JSON_VALUES)
 def test_fuzz_every_field_the_model_reads(field: tuple, value: Any) -> None:
     """Targeted: one field the model reads, set to any JSON value Python's json can produce."""
     base, path = field
-    text = _text(_replace(base(), path, value))
+    text = text_of(replace(base(), path, value))
     got = outcome(text)
     assert got in STREAM_REASONS or got in corpus.VALID, got
     row = as_row(text)
@@ -260,34 +197,14 @@ def test_fuzz_every_field_the_model_reads(field: tuple, value: Any) -> None:
     assert (row["reason"] or row["kind"]) == got
 
 
-SPECIAL_NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 2**63, -(2**63) - 1, 10**400])
-
-
-def _kind_of(path: tuple) -> str:
-    name = str(path[-1])
-    if name in corpus.NUMBER_FIELDS:
-        return "number"
-    return "timestamp" if name.endswith("Timestamp") else "other"
-
-
-def _right_typed_hostile(path: tuple) -> st.SearchStrategy[Any]:
-    """Values of the type the field should have, chosen to break what comes after the type check."""
-    kind = _kind_of(path)
-    if kind == "number":
-        return st.one_of(SPECIAL_NUMBERS, NUMBERS)
-    if kind == "timestamp":
-        return TIMESTAMP_LIKE
-    return ANY_TEXT
-
-
 @FUZZ
 @given(
-    case=st.sampled_from(READ_FIELDS).flatmap(lambda field: st.tuples(st.just(field), _right_typed_hostile(field[1])))
+    case=st.sampled_from(READ_FIELDS).flatmap(lambda field: st.tuples(st.just(field), right_typed_hostile(field[1])))
 )
 def test_fuzz_right_typed_hostile_values_in_every_field(case: tuple) -> None:
     """NaN and 1e999 durations, year-1 times with an offset, lone surrogates in names: no crash, a reason."""
     (base, path), value = case
-    text = _text(_replace(base(), path, value))
+    text = text_of(replace(base(), path, value))
     got = outcome(text)
     assert got in STREAM_REASONS or got in corpus.VALID, got
     row = as_row(text)
@@ -298,42 +215,23 @@ def test_fuzz_right_typed_hostile_values_in_every_field(case: tuple) -> None:
 @FUZZ
 @given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())), cut=st.integers(0))
 def test_fuzz_truncated_records(document: Any, cut: int) -> None:
-    text = _text(document)
+    text = text_of(document)
     text = text[: cut % max(len(text), 1)]
     got = outcome(text)
     assert got in STREAM_REASONS or got in corpus.VALID
     assert_row_is_well_typed(as_row(text))
 
 
-CONNECT_KEYS = sorted(
-    {
-        part.strip("[]0")
-        for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS)
-        for p in table
-        for part in p.split(".")
-    }
-    - {""}
-    | {"AWSContactTraceRecordFormatVersion"}
-)
-CONNECT_SHAPED = st.recursive(
-    st.one_of(st.none(), st.booleans(), NUMBERS, ANY_TEXT, TIMESTAMP_LIKE),
-    lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(st.sampled_from(CONNECT_KEYS), children, max_size=4)
-    ),
-    max_leaves=8,
-)
-
-
 @FUZZ
 @given(document=st.dictionaries(st.sampled_from(CONNECT_KEYS), CONNECT_SHAPED, max_size=6))
 def test_fuzz_documents_built_from_connect_field_names(document: dict[str, Any]) -> None:
-    text = _text(document)
+    text = text_of(document)
     got = outcome(text)
     assert got in STREAM_REASONS or got in corpus.VALID, got
     assert_row_is_well_typed(as_row(text))
 
 
-CONTACT_EVENT_PATHS = [_field_path(p) for p in corpus.CONTACT_EVENT_FIELDS]
+CONTACT_EVENT_PATHS = [field_path(p) for p in corpus.CONTACT_EVENT_FIELDS]
 
 
 @FUZZ
@@ -341,7 +239,7 @@ CONTACT_EVENT_PATHS = [_field_path(p) for p in corpus.CONTACT_EVENT_FIELDS]
     event=st.one_of(
         mutated_documents(corpus.contact_event()),
         st.builds(
-            lambda path, value: _replace(corpus.contact_event(), path, value),
+            lambda path, value: replace(corpus.contact_event(), path, value),
             st.sampled_from(CONTACT_EVENT_PATHS),
             JSON_VALUES,
         ),
@@ -359,6 +257,6 @@ def test_fuzz_contact_events(event: Any) -> None:
 
 def test_valid_records_are_still_valid_after_fuzzing_setup() -> None:
     """The mutation base documents are valid, so a rejection in the fuzz tests comes from the mutation."""
-    assert isinstance(parse_stream_record(_text(corpus.agent_event())), AgentEvent)
-    assert isinstance(parse_stream_record(_text(corpus.ctr())), ContactTraceRecord)
+    assert isinstance(parse_stream_record(text_of(corpus.agent_event())), AgentEvent)
+    assert isinstance(parse_stream_record(text_of(corpus.ctr())), ContactTraceRecord)
     assert parse_contact_event(corpus.contact_event()).event_type == "CONNECTED_TO_AGENT"
