@@ -33,7 +33,7 @@ def run(config: JobConfig, parallelism: int | None) -> None:
     env, t_env = environment.create_environments(parallelism=parallelism)
     lateness_ms = config.metrics.watermark_out_of_orderness_seconds * 1000
     stream = sources.kinesis_stream(env, config.source, lateness_ms)
-    tables = job.register_views(t_env, config, sources.raw_table(t_env, stream))
+    tables = job.register_views(t_env, config, stream)
     job.add_sinks(t_env, config, tables)
     # A local mini-cluster lives as long as this process; Managed Flink runs the job on its own.
     job.execute(env, wait=not MANAGED_FLINK_PROPERTIES.exists())
@@ -46,7 +46,7 @@ def replay(config: JobConfig, input_path: Path, output_dir: Path, parallelism: i
     env, t_env = environment.create_environments(parallelism=parallelism, checkpoint_seconds=None)
     lateness_ms = config.metrics.watermark_out_of_orderness_seconds * 1000
     stream = sources.file_stream(env, str(input_path.resolve()), lateness_ms)
-    tables = job.register_views(t_env, config, sources.raw_table(t_env, stream))
+    tables = job.register_views(t_env, config, stream)
     output_dir.mkdir(parents=True, exist_ok=True)
     files = job.add_replay_sinks(t_env, tables, output_dir.resolve())
     job.execute(env, wait=True)

@@ -146,6 +146,14 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
             "60", _positive_int, "A contact window's figures are written at most once per this many seconds."
         ),
     },
+    "parse": {
+        "engine": PropertySpec(
+            "java",
+            _one_of("java", "python"),
+            "Parse step: java (the JVM parser, several times faster) or python (the shared connect_model in a "
+            "Python UDF, the reference the Lambdas use); a conformance test keeps their rows equal.",
+        ),
+    },
     "sink": {
         "types": PropertySpec(
             "timestream",
@@ -202,6 +210,11 @@ class MetricsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ParseConfig:
+    engine: str = "java"
+
+
+@dataclass(frozen=True, slots=True)
 class SinkConfig:
     types: tuple[str, ...]
     timestream_database: str
@@ -215,6 +228,7 @@ class JobConfig:
     source: SourceConfig
     metrics: MetricsConfig
     sink: SinkConfig
+    parse: ParseConfig = ParseConfig()
 
 
 def _value(groups: dict[str, dict[str, str]], group: str, key: str) -> Any:
@@ -284,6 +298,7 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             timestream_endpoint=_value(groups, "sink", "timestream.endpoint"),
             timestream_dead_letter_path=_value(groups, "sink", "timestream.dead_letter.path"),
         ),
+        parse=ParseConfig(engine=_value(groups, "parse", "engine")),
     )
 
 

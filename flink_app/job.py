@@ -1,19 +1,21 @@
-"""Builds the job graph: raw stream -> parse (Python) -> metric operators (Java) -> sinks.
+"""Builds the job graph: raw stream -> parse -> metric operators (Java) -> sinks.
 
 The same graph runs live (Kinesis) and in replay (a file); only the source and the sinks differ.
-After the one Python step, everything runs in the JVM: the parsed rows go to the Java operators of
+The parse step is the JVM parser by default (`parse.engine=java`), or the shared Python model in a
+Python UDF (`python`); both yield the same rows. The parsed rows go to the Java operators of
 `io.github.connectmonitor.metrics.MetricsJob` through py4j, and their results come back as tables
-for the SQL sinks.
+for the SQL sinks: with the JVM parser no record passes through Python at all.
 """
 
 from pathlib import Path
+from typing import Any
 
 from pyflink.datastream import DataStream, StreamExecutionEnvironment
 from pyflink.datastream.connectors import Sink
 from pyflink.java_gateway import get_gateway
-from pyflink.table import StreamTableEnvironment, Table
+from pyflink.table import StreamTableEnvironment
 
-from flink_app import outputs, queries
+from flink_app import outputs, queries, sources
 from flink_app.config import JobConfig, SinkConfig
 from flink_app.parsing import parse_connect_record
 from flink_app.timestream_sink import TimestreamSink
@@ -36,15 +38,23 @@ def _java_map(values: dict[str, str]):
     return java_map
 
 
-def register_views(t_env: StreamTableEnvironment, config: JobConfig, raw: Table) -> dict[str, outputs.OutputTable]:
-    """`raw` is `(data, event_time)` from `sources.raw_table`. Registers one view per result table
-    (named as the table) and `dead_letters`; returns the result tables."""
-    t_env.create_temporary_view(RAW_VIEW, raw)
+def parsed_rows(t_env: StreamTableEnvironment, engine: str, raw: DataStream) -> tuple[Any, list[str]]:
+    """The parse step: the Java `DataStream<Row>` of parsed rows and its column names (`flink_app.parsing`)."""
+    if engine == "java":
+        parse = get_gateway().jvm.io.github.connectmonitor.parse
+        return parse.ParseStep.parse(raw._j_data_stream), list(parse.ParsedColumns.NAMES)
+    t_env.create_temporary_view(RAW_VIEW, sources.raw_table(t_env, raw))
     t_env.create_temporary_system_function("parse_connect_record", parse_connect_record)
     parsed = t_env.sql_query(queries.parsed_records(RAW_VIEW))
-    columns = list(parsed.get_schema().get_field_names())
+    return t_env.to_data_stream(parsed)._j_data_stream, list(parsed.get_schema().get_field_names())
+
+
+def register_views(t_env: StreamTableEnvironment, config: JobConfig, raw: DataStream) -> dict[str, outputs.OutputTable]:
+    """`raw` is the stream of raw records with event time (`flink_app.sources`). Registers one view per
+    result table (named as the table) and `dead_letters`; returns the result tables."""
+    parsed, columns = parsed_rows(t_env, config.parse.engine, raw)
     metrics = get_gateway().jvm.io.github.connectmonitor.metrics.MetricsJob.build(
-        t_env.to_data_stream(parsed)._j_data_stream, _java_list(columns), _java_map(config.metrics.operator_settings())
+        parsed, _java_list(columns), _java_map(config.metrics.operator_settings())
     )
     tables = outputs.tables(config.metrics)
     results = {

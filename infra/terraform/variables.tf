@@ -250,6 +250,9 @@ variable "job_properties" {
       "contact.dedup_ttl.seconds"          = "7200"
       "contact.emit_interval.seconds"      = "60"
     }
+    parse = {
+      "engine" = "java"
+    }
     sink = {
       "types" = "timestream"
     }

@@ -34,6 +34,7 @@ locals {
       "contact.dedup_ttl.seconds",
       "contact.emit_interval.seconds",
     ]
+    parse = ["engine"]
     sink = [
       "types",
       "timestream.database",
