@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * Stage 2 of {@code queue_contact_metrics}, keyed by (instance, queue, channel, window): keeps the
  * window's contacts and emits its figures when they changed, at most once per
- * {@code emit_interval} of processing time, each emission with the next version (1, 2, …), so that
+ * {@code emit_interval} of processing time, each emission with a higher version (its wall-clock
+ * milliseconds, and above the window's last one, so also above what a crashed run wrote), so that
  * Timestream keeps the newest. The window is final, and its state dropped, when the watermark
  * passes its end plus {@code allowed_lateness}; figures not yet emitted are emitted then.
  */
@@ -130,7 +131,11 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         }
         String[] key = ctx.getCurrentKey().split("\\|", -1);
         long windowEnd = Long.parseLong(key[3]);
-        long next = version.value() == null ? 1L : version.value() + 1;
+        // The version is the emission's wall-clock time (and above the last one): a job restored from a
+        // checkpoint re-emits windows it had written after that checkpoint, and a counter restored with the
+        // state would reuse their versions, which Timestream rejects when the figures differ.
+        long now = ctx.timerService().currentProcessingTime();
+        long next = version.value() == null ? Math.max(1L, now) : Math.max(version.value() + 1, now);
         Row row = new Row(6 + figures.length);
         row.setField(0, LocalDateTime.ofEpochSecond(
                 Math.floorDiv(windowEnd, 1000L), (int) Math.floorMod(windowEnd, 1000L) * 1_000_000, ZoneOffset.UTC));

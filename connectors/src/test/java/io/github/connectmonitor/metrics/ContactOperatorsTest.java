@@ -82,7 +82,7 @@ class ContactOperatorsTest {
         harness.setProcessingTime(EMIT);
         List<Row> rows = harness.extractOutputValues();
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).getField(5)).isEqualTo(1L); // version
+        assertThat(rows.get(0).getField(5)).isEqualTo(EMIT); // version: the emission's processing time
         assertThat(rows.get(0).getField(6)).isEqualTo(2L); // contacts_queued
         harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), true, 0, WINDOW), 0);
         harness.processElement(new ContactChange(ctr("b", 20_000, 2, "q", 90), false, 0, WINDOW), 0);
@@ -91,10 +91,24 @@ class ContactOperatorsTest {
         harness.processWatermark(WINDOW + LATENESS - 1); // final before the interval is over: flushed
         rows = harness.extractOutputValues();
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(1).getField(5)).isEqualTo(2L);
+        assertThat(rows.get(1).getField(5)).isEqualTo(EMIT + 1_000); // final flush: its processing time
         assertThat(rows.get(1).getField(0)).isEqualTo(java.time.LocalDateTime.of(1970, 1, 1, 0, 1));
         harness.setProcessingTime(3 * EMIT);
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void versionsKeepRisingWhenTheClockDoesNot() throws Exception {
+        var harness = window();
+        harness.setProcessingTime(EMIT);
+        harness.processElement(new ContactChange(ctr("a", 10_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.setProcessingTime(2 * EMIT); // written at 2 * EMIT
+        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.processWatermark(WINDOW + LATENESS - 1); // final: flushed at the same clock reading
+        List<Row> rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).getField(5)).isEqualTo(2 * EMIT);
+        assertThat(rows.get(1).getField(5)).isEqualTo(2 * EMIT + 1);
     }
 }
