@@ -13,6 +13,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     run = commands.add_parser("run", help="read the Kinesis stream and compute metrics until stopped")
     run.add_argument("--properties", type=Path, default=None, help="properties JSON in Managed Flink's format")
     run.add_argument("--parallelism", type=int, default=None, help="job parallelism (default: Flink's)")
+    run.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        default=None,
+        help="local runs: keep checkpoints in DIR (kept when the job stops or dies) and resume from the newest "
+        "complete one there; not on Managed Flink, which owns checkpoints",
+    )
+    run.add_argument(
+        "--checkpoint-seconds",
+        type=float,
+        default=10.0,
+        help="checkpoint interval in seconds (default 10)",
+    )
     replay = commands.add_parser(
         "replay",
         help="run the same job over a file of raw stream records and write DIR/<table>.jsonl",
@@ -27,10 +40,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run(config: JobConfig, parallelism: int | None) -> None:
+def run(
+    config: JobConfig, parallelism: int | None, checkpoint_dir: Path | None = None, checkpoint_seconds: float = 10.0
+) -> None:
     from flink_app import environment, job, sources  # imports pyflink: after the config is known good
 
-    env, t_env = environment.create_environments(parallelism=parallelism)
+    restore_from = None
+    if checkpoint_dir is not None:
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        restore_from = environment.newest_checkpoint(checkpoint_dir)
+        if restore_from is None:
+            print(f"flink_app: no complete checkpoint in {checkpoint_dir}: starting fresh", flush=True)
+        else:
+            print(f"flink_app: restoring from checkpoint {restore_from}", flush=True)
+    env, t_env = environment.create_environments(
+        parallelism=parallelism,
+        checkpoint_seconds=checkpoint_seconds,
+        checkpoint_dir=checkpoint_dir,
+        restore_from=restore_from,
+    )
     lateness_ms = config.metrics.watermark_out_of_orderness_seconds * 1000
     stream = sources.kinesis_stream(env, config.source, lateness_ms)
     tables = job.register_views(t_env, config, stream)
@@ -53,12 +81,25 @@ def replay(config: JobConfig, input_path: Path, output_dir: Path, parallelism: i
     return files
 
 
+def check_checkpoint_args(checkpoint_dir: Path | None, checkpoint_seconds: float) -> None:
+    if not checkpoint_seconds > 0:
+        raise ConfigError(f"--checkpoint-seconds {checkpoint_seconds} must be more than 0, e.g. 10")
+    if checkpoint_dir is None:
+        return
+    if MANAGED_FLINK_PROPERTIES.exists():
+        raise ConfigError("--checkpoint-dir is for local runs: Managed Flink keeps and restores checkpoints itself")
+    if checkpoint_dir.exists() and not checkpoint_dir.is_dir():
+        raise ConfigError(f"--checkpoint-dir {checkpoint_dir} is not a directory: pass a directory")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = load_config(args.properties)
         if args.command == "replay" and not args.input.is_file():
             raise ConfigError(f"--input {args.input} is not a file: pass a file of raw stream records (.jsonl or .gz)")
+        if args.command == "run":
+            check_checkpoint_args(args.checkpoint_dir, args.checkpoint_seconds)
         from flink_app import environment
 
         environment.require_java()
@@ -71,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in files.items():
             print(f"{name}: {path}")
         return 0
-    run(config, args.parallelism)
+    run(config, args.parallelism, args.checkpoint_dir, args.checkpoint_seconds)
     return 0
 
 

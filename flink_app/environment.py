@@ -1,9 +1,15 @@
-"""The Flink table environment, the same locally (mini-cluster) and on Managed Flink."""
+"""The Flink table environment, the same locally (mini-cluster) and on Managed Flink.
+
+Locally, `checkpoint_dir` keeps checkpoints on disk and resumes from the newest complete one; on Managed
+Flink the service owns checkpoints and restores, so none of those options is set there.
+"""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
+from pyflink.common import Configuration
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.table import EnvironmentSettings, StreamTableEnvironment
 
@@ -29,19 +35,64 @@ def connectors_jar() -> Path | None:
     return CONNECTORS_JAR
 
 
+_CHECKPOINT = re.compile(r"chk-(\d+)")
+
+
+def newest_checkpoint(directory: Path) -> Path | None:
+    """The newest complete checkpoint under `directory` (`<job id>/chk-N` holding `_metadata`; `chk-N` directly
+    under it too), or None. Flink writes `_metadata` last, so a checkpoint cut short by a crash has none.
+    Newest is the highest N (a job restored from chk-N numbers its own checkpoints from N + 1), then the
+    newest `_metadata`."""
+    if not directory.is_dir():
+        return None
+    found = []
+    for metadata in [*directory.glob("chk-*/_metadata"), *directory.glob("*/chk-*/_metadata")]:
+        match = _CHECKPOINT.fullmatch(metadata.parent.name)
+        if match and metadata.is_file():
+            found.append((int(match.group(1)), metadata.stat().st_mtime_ns, metadata.parent))
+    return max(found)[2] if found else None
+
+
+def checkpoint_options(checkpoint_dir: Path, restore_from: Path | None) -> dict[str, str]:
+    """Flink 1.20 options of a local run with durable checkpoints: on disk under `checkpoint_dir`, kept when
+    the job is cancelled or dies, and the start restored from `restore_from` (a `chk-N` directory)."""
+    options = {
+        "execution.checkpointing.storage": "filesystem",
+        "execution.checkpointing.dir": checkpoint_dir.resolve().as_uri(),
+        "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+    }
+    if restore_from is not None:
+        options["execution.state-recovery.path"] = restore_from.resolve().as_uri()
+        # The new job owns the restored checkpoint and deletes it once its own next one completes, so the
+        # directory keeps only the newest (execution.checkpointing.num-retained, 1).
+        options["execution.state-recovery.claim-mode"] = "CLAIM"
+    return options
+
+
 def create_environments(
-    parallelism: int | None = None, checkpoint_seconds: int | None = 10
+    parallelism: int | None = None,
+    checkpoint_seconds: float | None = 10,
+    checkpoint_dir: Path | None = None,
+    restore_from: Path | None = None,
 ) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
-    """The DataStream and Table environments of one job (streaming; bounded sources end by themselves)."""
+    """The DataStream and Table environments of one job (streaming; bounded sources end by themselves).
+    `checkpoint_dir` (local runs only): checkpoints there, retained; `restore_from`: the checkpoint to start
+    from (see `newest_checkpoint`)."""
     require_java()
-    env = StreamExecutionEnvironment.get_execution_environment()
+    if checkpoint_dir is None:
+        env = StreamExecutionEnvironment.get_execution_environment()
+    else:
+        configuration = Configuration()
+        for key, value in checkpoint_options(checkpoint_dir, restore_from).items():
+            configuration.set_string(key, value)
+        env = StreamExecutionEnvironment.get_execution_environment(configuration)
     jar = connectors_jar()
     if jar is not None:
         env.add_jars(jar.as_uri())  # also puts the jar on this process's class loader for py4j
     if parallelism:
         env.set_parallelism(parallelism)
     if checkpoint_seconds:
-        env.enable_checkpointing(checkpoint_seconds * 1000)
+        env.enable_checkpointing(round(checkpoint_seconds * 1000))
     t_env = StreamTableEnvironment.create(env, environment_settings=EnvironmentSettings.in_streaming_mode())
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
