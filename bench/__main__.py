@@ -8,6 +8,11 @@
 3. Job throughput (issue 3, issue 8 items 1 and 5): records/s through the whole job (`flink_app replay`:
    parse, both tables, file sinks) at parallelism 1 and 2 side by side, net of the job's start cost, and a
    paper extrapolation to a 50-shard stream on Managed Flink.
+4. Freshness (issue 8, item 2): event time → row stored in the local Timestream, p50/p99, live: the traffic
+   generator in real time into kinesis-local, the real job, moto behind a timing proxy (bench/freshness.py).
+5. State size (issue 8, item 4): bytes of the job's Flink state per operator, per agent, per queue and per
+   contact at 100,000 simulated agents (savepoints of the real operators, hashmap and RocksDB), and whether
+   it fits one Managed Flink KPU.
 
 `--only X` rewrites X's section of the results file and keeps the other sections from the earlier run.
 
@@ -24,9 +29,11 @@ import time
 from pathlib import Path
 
 from bench import machine
+from bench.freshness import FreshnessSettings, run_freshness
 from bench.job_bench import JobSettings, run_job_bench
 from bench.report import merge, render, summary_lines
 from bench.sink_bench import MOTO, SinkSettings, run_sink_bench
+from bench.state_size import StateSettings, run_state_bench, state_summary
 from bench.write_economy import EconomySettings, run_economy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +57,26 @@ QUICK = {
     "job_queues": 4,
     "job_routing_profiles": 3,
     "job_duration": 1800,
+    "freshness_agents": 400,
+    "freshness_warmup": 15,
+    "freshness_seconds": 10,
+    "freshness_out_of_orderness": (5,),
+    "freshness_contact_emit_seconds": 10,
+    "state_agents": 40,
+    "state_queues": 4,
+    "state_routing_profiles": 4,
+    "state_duration": 120,
+    "state_rate_agents": 20,
+    "state_rate_hours": 1.0,
+    "state_check": False,
 }
+
+
+def _seconds_list(text: str) -> tuple[int, ...]:
+    values = tuple(int(part) for part in text.split(",") if part.strip())
+    if not values or min(values) < 0 or len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError("give distinct whole seconds ≥ 0, comma-separated, e.g. 5,0")
+    return values
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -61,7 +87,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny configuration for the smoke test (meaningless figures)"
     )
-    parser.add_argument("--only", choices=("sink", "economy", "job"), default=None, help="run one benchmark only")
+    parser.add_argument(
+        "--only", choices=("sink", "economy", "job", "freshness", "state"), default=None, help="run one benchmark only"
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -102,6 +130,68 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     job.add_argument("--job-records", type=int, default=0, help="use only the first N records (default: all)")
     job.add_argument(
         "--job-overhead-records", type=int, default=2000, help="records of the small job whose time is subtracted"
+    )
+    fresh = parser.add_argument_group("freshness (live: generator in real time, kinesis-local, the job, moto)")
+    fresh.add_argument(
+        "--freshness-agents", type=int, default=8000, help="simulated agents (default 8,000: about 220 records/s)"
+    )
+    fresh.add_argument("--freshness-queues", type=int, default=20)
+    fresh.add_argument(
+        "--freshness-kinesis",
+        choices=("moto", "kinesis-local"),
+        default="moto",
+        help="the local Kinesis endpoint (default moto: kinesis-local stalls at this rate after ~11,000 records)",
+    )
+    fresh.add_argument("--freshness-routing-profiles", type=int, default=8)
+    fresh.add_argument(
+        "--freshness-warmup", type=int, default=60, help="seconds from the start not measured (default 60)"
+    )
+    fresh.add_argument("--freshness-seconds", type=int, default=120, help="measured seconds (default 120)")
+    fresh.add_argument(
+        "--freshness-out-of-orderness",
+        type=_seconds_list,
+        default=(5,),
+        help="watermark out-of-orderness, one job each, side by side on the same stream (default 5, the job's "
+        "default; 5,0 shows what it adds, at the cost of a second job reading kinesis-local)",
+    )
+    fresh.add_argument(
+        "--freshness-contact-emit-seconds",
+        type=int,
+        default=60,
+        help="the job's contact.emit_interval.seconds (default 60, the job's default)",
+    )
+    fresh.add_argument(
+        "--freshness-send-period",
+        type=float,
+        default=0.5,
+        help="seconds between the sender's PutRecords rounds (default 0.5)",
+    )
+    state = parser.add_argument_group("state size")
+    state.add_argument("--state-agents", type=int, default=100_000, help="simulated agents (default 100,000)")
+    state.add_argument("--state-queues", type=int, default=500, help="queues (default 500: 200 agents per queue)")
+    state.add_argument("--state-routing-profiles", type=int, default=500)
+    state.add_argument(
+        "--state-duration",
+        type=int,
+        default=360,
+        help="simulated seconds (default 360: every agent logs in, agent state reaches its steady size)",
+    )
+    state.add_argument(
+        "--state-rate-agents", type=int, default=400, help="agents of the hours-long contact-rate run (default 400)"
+    )
+    state.add_argument("--state-rate-hours", type=float, default=2.5, help="simulated hours of that run (default 2.5)")
+    state.add_argument("--state-parallelism", type=int, default=1)
+    state.add_argument(
+        "--state-rocksdb",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also restore the savepoint on RocksDB and measure it there",
+    )
+    state.add_argument(
+        "--state-check",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the job over the contact-rate run's hours of input: steady state, measured",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -181,16 +271,49 @@ def main(argv: list[str] | None = None) -> int:
         job = run_job_bench(job_settings, args.run_dir / "job", progress)
         with (args.run_dir / "job" / "results.pickle").open("wb") as handle:  # to re-render without rerunning
             pickle.dump(job, handle)
+    freshness = None
+    if args.only in (None, "freshness"):
+        freshness_settings = FreshnessSettings(
+            agents=args.freshness_agents,
+            queues=args.freshness_queues,
+            routing_profiles=args.freshness_routing_profiles,
+            warmup_seconds=args.freshness_warmup,
+            measure_seconds=args.freshness_seconds,
+            out_of_orderness_seconds=args.freshness_out_of_orderness,
+            contact_emit_seconds=args.freshness_contact_emit_seconds,
+            send_period_seconds=args.freshness_send_period,
+            kinesis=args.freshness_kinesis,
+        )
+        freshness = run_freshness(freshness_settings, args.run_dir / "freshness", progress)
+        with (args.run_dir / "freshness" / "results.pickle").open("wb") as handle:  # to re-render without rerunning
+            pickle.dump(freshness, handle)
+    state = None
+    if args.only in (None, "state"):
+        state_settings = StateSettings(
+            agents=args.state_agents,
+            queues=args.state_queues,
+            routing_profiles=args.state_routing_profiles,
+            duration_seconds=args.state_duration,
+            parallelism=args.state_parallelism,
+            rocksdb=args.state_rocksdb,
+            rate_agents=args.state_rate_agents,
+            rate_hours=args.state_rate_hours,
+            check=args.state_check,
+        )
+        state = run_state_bench(state_settings, args.run_dir / "state", progress)
     notes.append(
         f"load average at the end: {machine.load_average()}; the whole run took {time.monotonic() - began:,.0f} s"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    text = render(described, command, sink_settings, sink_results, economy, notes, job)
+    text = render(
+        described, command, sink_settings, sink_results, economy, notes, job, freshness=freshness, state=state
+    )
     if args.only and args.output.exists():  # keep the sections this run did not redo
         text = merge(args.output.read_text(), text)
     args.output.write_text(text)
     progress(f"wrote {args.output}")
-    for line in summary_lines(sink_results, economy, job):
+    headlines = summary_lines(sink_results, economy, job, freshness=freshness)
+    for line in headlines + (state_summary(state) if state else []):
         print(line)
     return 0
 

@@ -1,11 +1,13 @@
 """Job throughput (issue 3, issue 8 items 1 and 5): records/s through the whole job via `flink_app replay`.
 
-Parse, both tables, file sinks, at parallelism 1 and 2 side by side in each run (alternating order). Each
-timed job is preceded by a small job over the first records of the same file; its time (JVM start, job
-graph, deploy, finish) is subtracted: records/s = (records - small records) / (time - small time). Also
-the pure-Python parse step alone, in this process, on one core: the per-subtask ceiling of the job.
+Parse, both tables, file sinks, side by side in each run (rotating order): the JVM parse step at
+parallelism 1 and 2 and the Python parse step at parallelism 1. Each timed job is preceded by a small job
+over the first records of the same file; its time (JVM start, job graph, deploy, finish) is subtracted:
+records/s = (records - small records) / (time - small time). Also each parse step alone on one core (the
+Python one in this process, the JVM one in `ParseCli --count`): the per-subtask ceiling of the job.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -17,6 +19,21 @@ from pathlib import Path
 
 from bench.proctree import PeakTreeMemory
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+JAR = REPO_ROOT / "connectors" / "target" / "connect-monitor-connectors.jar"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to run the job: its parse step (`parse.engine`) and its parallelism."""
+
+    engine: str
+    parallelism: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine} parse, parallelism {self.parallelism}"
+
 
 @dataclass(frozen=True)
 class JobSettings:
@@ -27,7 +44,7 @@ class JobSettings:
     duration_seconds: int
     records: int  # 0: every record the generator writes; else the first N
     overhead_records: int  # records of the small job (0: no subtraction, quick mode)
-    parallelisms: tuple[int, ...] = (1, 2)
+    variants: tuple[Variant, ...] = (Variant("java", 1), Variant("java", 2), Variant("python", 1))
     seed: int = 7
     start: str = "2026-01-05T09:00:00Z"
 
@@ -42,7 +59,7 @@ class JobSettings:
 @dataclass
 class JobRun:
     run: int
-    parallelism: int
+    variant: Variant
     records: int
     seconds: float
     overhead_records: int
@@ -65,21 +82,23 @@ class JobResults:
     input_records: int
     input_bytes: int
     kinds: dict[str, int]
-    parse_records_per_second: float
+    parse_records_per_second: float  # the Python parse step alone
     parse_sample: int
+    jvm_parse_records_per_second: float  # the JVM parse step alone
+    jvm_parse_sample: int
     runs: list[JobRun] = field(default_factory=list)
 
     @property
     def average_record_bytes(self) -> float:
         return self.input_bytes / self.input_records
 
-    def by_parallelism(self) -> dict[int, list[JobRun]]:
-        return {p: [r for r in self.runs if r.parallelism == p] for p in self.settings.parallelisms}
+    def by_variant(self) -> dict[Variant, list[JobRun]]:
+        return {v: [r for r in self.runs if r.variant == v] for v in self.settings.variants}
 
-    def ratios(self, numerator: int = 2, denominator: int = 1) -> list[float]:
-        """Per run: records/s at `numerator` over records/s at `denominator` in the same run."""
-        base = {r.run: r.records_per_second for r in self.runs if r.parallelism == denominator}
-        return [r.records_per_second / base[r.run] for r in self.runs if r.parallelism == numerator and r.run in base]
+    def ratios(self, numerator: Variant, denominator: Variant) -> list[float]:
+        """Per run: records/s of `numerator` over records/s of `denominator` in the same run."""
+        base = {r.run: r.records_per_second for r in self.runs if r.variant == denominator}
+        return [r.records_per_second / base[r.run] for r in self.runs if r.variant == numerator and r.run in base]
 
 
 def _generate(settings: JobSettings, path: Path, log: Path) -> None:
@@ -146,7 +165,28 @@ def _parse_rate(path: Path, sample: int) -> tuple[float, int]:
     return len(lines) / (time.perf_counter() - began), len(lines)
 
 
-def _replay(data: Path, output: Path, parallelism: int, log: Path) -> tuple[float, float]:
+def _jvm_parse_rate(path: Path, sample: int) -> tuple[float, int]:
+    """records/s of the JVM parse step alone (`ParseCli --count`: one thread, warmed up, no output)."""
+    with path.open("rb") as handle:
+        lines = b"".join(line for _, line in zip(range(sample), handle, strict=False))
+    result = subprocess.run(
+        ["java", "-cp", str(JAR), "io.github.connectmonitor.parse.ParseCli", "--count"],
+        input=lines,
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
+    figures = json.loads(result.stdout)
+    return figures["records_per_second"], figures["records"]
+
+
+def _properties(run_dir: Path, engine: str) -> Path:
+    path = run_dir / f"properties-{engine}.json"
+    path.write_text(json.dumps([{"PropertyGroupId": "parse", "PropertyMap": {"engine": engine}}]))
+    return path
+
+
+def _replay(data: Path, output: Path, variant: Variant, log: Path) -> tuple[float, float]:
     """Seconds from start to exit of `python -m flink_app replay`, and the process tree's peak RSS (MiB)."""
     command = [
         sys.executable,
@@ -158,7 +198,9 @@ def _replay(data: Path, output: Path, parallelism: int, log: Path) -> tuple[floa
         "--output",
         str(output),
         "--parallelism",
-        str(parallelism),
+        str(variant.parallelism),
+        "--properties",
+        str(_properties(log.parent, variant.engine)),
     ]
     with log.open("ab") as out:
         began = time.monotonic()
@@ -193,21 +235,24 @@ def run_job_bench(settings: JobSettings, run_dir: Path, progress: Callable[[str]
         small = run_dir / "small.jsonl"
         small_count = _head(data, small, settings.overhead_records)
     parse_rate, parse_sample = _parse_rate(data, min(count, 20_000))
-    progress(f"job: {count:,} records, parse step alone {parse_rate:,.0f} records/s")
-    results = JobResults(settings, count, size, kinds, parse_rate, parse_sample)
+    jvm_rate, jvm_sample = _jvm_parse_rate(data, min(count, 100_000))
+    progress(
+        f"job: {count:,} records; parse step alone: Python {parse_rate:,.0f} records/s, JVM {jvm_rate:,.0f} records/s"
+    )
+    results = JobResults(settings, count, size, kinds, parse_rate, parse_sample, jvm_rate, jvm_sample)
     for run in range(1, settings.runs + 1):
-        order = list(settings.parallelisms)
-        if run % 2 == 0:
-            order.reverse()
-        for position, parallelism in enumerate(order):
-            progress(f"job run {run}/{settings.runs}: parallelism {parallelism}")
+        shift = (run - 1) % len(settings.variants)  # each variant takes each position in turn
+        order = list(settings.variants[shift:] + settings.variants[:shift])
+        for position, variant in enumerate(order):
+            progress(f"job run {run}/{settings.runs}: {variant.label}")
+            name = f"{run}-{variant.engine}-p{variant.parallelism}"
             small_seconds = 0.0
             if small is not None:
-                small_seconds, _ = _replay(small, run_dir / f"out-small-{run}-p{parallelism}", parallelism, log)
-            seconds, peak = _replay(data, run_dir / f"out-{run}-p{parallelism}", parallelism, log)
-            results.runs.append(JobRun(run, parallelism, count, seconds, small_count, small_seconds, peak, position))
+                small_seconds, _ = _replay(small, run_dir / f"out-small-{name}", variant, log)
+            seconds, peak = _replay(data, run_dir / f"out-{name}", variant, log)
+            results.runs.append(JobRun(run, variant, count, seconds, small_count, small_seconds, peak, position))
             progress(
-                f"job run {run}: p{parallelism} {results.runs[-1].records_per_second:,.0f} records/s "
+                f"job run {run}: {variant.label}: {results.runs[-1].records_per_second:,.0f} records/s "
                 f"({seconds:.1f} s, small job {small_seconds:.1f} s)"
             )
     for path in (data, small):  # the input (about 600 MiB at the defaults): regenerated by the next run

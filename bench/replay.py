@@ -4,6 +4,7 @@ Counts the records the job writes per table (one JSON line per record in DIR/<ta
 Returns None when this checkout's job has no `replay` command.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -19,11 +20,20 @@ def replay_available() -> bool:
     return subprocess.run(command, capture_output=True, check=False, stdin=subprocess.DEVNULL).returncode == 0
 
 
-def run_replay(data_file: Path, output_dir: Path, log: Path) -> tuple[dict[str, int], float] | None:
-    """Records per output table (dead letters left out) and the peak RSS (MiB) of the job's process tree."""
+def run_replay(
+    data_file: Path, output_dir: Path, log: Path, properties: dict[str, dict[str, str]] | None = None
+) -> tuple[dict[str, int], float] | None:
+    """Records per output table (dead letters left out) and the peak RSS (MiB) of the job's process tree;
+    `properties` by group and key, else the job's defaults."""
     if not replay_available():
         return None
     command = [sys.executable, "-m", "flink_app", "replay", "--input", str(data_file), "--output", str(output_dir)]
+    if properties:
+        path = output_dir.with_suffix(".properties.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = [{"PropertyGroupId": group, "PropertyMap": keys} for group, keys in properties.items()]
+        path.write_text(json.dumps(document))
+        command += ["--properties", str(path)]
     with log.open("ab") as output:
         process = subprocess.Popen(
             command, stdout=output, stderr=output, stdin=subprocess.DEVNULL, start_new_session=True

@@ -74,18 +74,19 @@ def test_quick_run_writes_every_section_of_the_results_file(tmp_path: Path) -> N
     assert [row[0] for row in monthly] == ["baseline (per-event Lambda)", "job (all tables)", "job ÷ baseline"]
 
     job = section(text, "Job throughput")
-    by_parallelism = {row[0]: row for row in table_rows(job, "parallelism")}
-    assert set(by_parallelism) == {"1", "2"}
-    for row in by_parallelism.values():
-        assert spread.match(row[2]), row  # records/s
-        assert spread.match(row[8]), row  # peak RSS of the process tree
-    assert by_parallelism["1"][5] == "1 (reference)"
-    assert spread.match(by_parallelism["2"][5]), "ratio to parallelism 1 in the same run"
+    variants = {(row[0], row[1]): row for row in table_rows(job, "parse step")}
+    assert set(variants) == {("java", "1"), ("java", "2"), ("python", "1")}
+    for row in variants.values():
+        assert spread.match(row[3]), row  # records/s
+        assert spread.match(row[9]), row  # peak RSS of the process tree
+    assert variants[("java", "1")][6] == "1 (reference)"
+    assert spread.match(variants[("java", "2")][6]), "ratio to the reference in the same run"
+    assert spread.match(variants[("python", "1")][6]), "ratio to the reference in the same run"
     assert "KB per record" in job
-    assert "The parse step alone" in job
+    assert "Each parse step alone on one core" in job
     assert re.search(r"Target ≥ 40,000 records/s at parallelism 2 on this 2-core machine: \*\*(met|NOT met)\*\*", job)
     assert "Paper extrapolation to a 50-shard stream on Managed Flink" in job
-    assert "job run 1/1: parallelism 2" in done.stderr
+    assert "job run 1/1: java parse, parallelism 2" in done.stderr
 
 
 def test_only_keeps_the_other_sections_of_the_results_file() -> None:

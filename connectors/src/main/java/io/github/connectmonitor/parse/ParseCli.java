@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The JVM parse step on the command line: raw stream records on stdin, one parsed row per line on stdout
  * as a JSON array in {@link ParsedColumns#NAMES} order. With {@code --encoded} every input line is a JSON
  * string holding the record (so records may hold newlines and lone surrogates); the conformance test
- * feeds Python's own rows' inputs this way. {@code --columns} prints the column names.
+ * feeds Python's own rows' inputs this way. {@code --columns} prints the column names; {@code --count}
+ * times the parse step alone (the benchmark's figure).
  *
  * <pre>java -cp connectors/target/connect-monitor-connectors.jar io.github.connectmonitor.parse.ParseCli &lt; records.jsonl</pre>
  */
@@ -28,6 +31,10 @@ public final class ParseCli {
     public static void main(String[] args) throws IOException {
         if (args.length > 0 && args[0].equals("--columns")) {
             System.out.println(new ObjectMapper().writeValueAsString(ParsedColumns.NAMES));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--count")) {
+            count(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
             return;
         }
         boolean encoded = args.length > 0 && args[0].equals("--encoded");
@@ -44,5 +51,31 @@ public final class ParseCli {
             writer.println(out.writeValueAsString(Arrays.asList(fields)));
             writer.flush();
         }
+    }
+
+    /**
+     * The parse step's own speed, for the benchmark: every line parsed, a warm-up pass first (the JIT),
+     * then timed passes until at least 5 s are spent; prints {"records": N, "records_per_second": R}.
+     */
+    private static void count(BufferedReader reader) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            lines.add(line);
+        }
+        long sink = 0;
+        for (String line : lines) {
+            sink += ConnectRecordParser.parse(line, System.currentTimeMillis() * 1000L).length;
+        }
+        long parsed = 0;
+        long began = System.nanoTime();
+        do {
+            for (String line : lines) {
+                sink += ConnectRecordParser.parse(line, System.currentTimeMillis() * 1000L).length;
+            }
+            parsed += lines.size();
+        } while (System.nanoTime() - began < 5_000_000_000L && !lines.isEmpty());
+        double seconds = (System.nanoTime() - began) / 1e9;
+        System.out.printf("{\"records\": %d, \"records_per_second\": %.1f, \"checksum\": %d}%n",
+                lines.size(), parsed / seconds, sink);
     }
 }
