@@ -572,9 +572,17 @@ def targets(settings: FreshnessSettings) -> dict[str, float]:
     return {AGENT_STATE: settings.interval_seconds + 3.0, CONTACTS: settings.contact_emit_seconds + 3.0}
 
 
+# Known gap: the contact matching (a CTR's rank among its window's first deliveries vs the window's
+# contacts_queued) leaves most CTRs unmatched in live runs, though the job's contact figures equal the
+# reference in every test; until it is found, a figure resting on under half of the CTRs is not given a verdict.
+MIN_MATCHED_SHARE = 0.5
+
+
 def verdict(delays: Delays, target: float) -> str:
     if not delays.values:
         return "not measured"
+    if len(delays.values) < MIN_MATCHED_SHARE * (len(delays.values) + delays.missing):
+        return "no verdict: the benchmark matched too few records (a known gap in its CTR matching)"
     return "met" if delays.percentile(99) <= target and not delays.missing else "NOT met"
 
 
