@@ -27,6 +27,7 @@ from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference
 from tests.conftest import REPO_ROOT
 from tests.final_state import agent_state, agent_state_matches_reference, contact_state
+from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -39,23 +40,6 @@ TICK_AGENTS = 16
 # Event time runs this much faster than wall-clock time while sending: a poll of every shard
 # (each 200 ms) then spans ~2 s of event time, within the 5 s the watermark allows.
 SPEEDUP = 10.0
-TIMESTREAM_REGION = "eu-west-1"
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def watermark_tick(index: int, at: datetime) -> str:
-    return json.dumps(
-        {
-            "EventType": "HEART_BEAT",
-            "EventId": f"tick-{index}",
-            "EventTimestamp": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "AgentARN": f"arn:aws:connect:eu-west-2:123456789012:instance/tick/agent/tick-{index}",
-            "CurrentAgentSnapshot": {"AgentStatus": {"Name": "Available", "Type": "ROUTABLE"}},
-        }
-    )
 
 
 def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
@@ -191,22 +175,8 @@ def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
 
 
 def start_job(local_stack, tmp_path) -> subprocess.Popen:
-    properties = tmp_path / "application_properties.json"
-    source = {
-        "aws.endpoint": local_stack.kinesis_url,
-        "stream.name": local_stack.stream_name,
-        "initial.position": "TRIM_HORIZON",
-        "aws.region": local_stack.region,
-    }
-    sink = {
-        "types": "print,timestream",
-        "timestream.region": TIMESTREAM_REGION,
-        "timestream.endpoint": local_stack.moto_url,
-        "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
-    }
+    properties = write_properties(local_stack, tmp_path)
     create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
-    metrics = {"contact.emit_interval.seconds": "1"}
-    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
     return subprocess.Popen(
         [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
         cwd=REPO_ROOT,
@@ -216,12 +186,6 @@ def start_job(local_stack, tmp_path) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
-
-
-def send(sink: KinesisSink, emissions: list[Emission]) -> None:
-    for emission in emissions:
-        sink.write(emission)
-    sink.flush()
 
 
 def send_paced(sink: KinesisSink, emissions: list[Emission], speedup: float) -> None:

@@ -32,13 +32,13 @@ from pathlib import Path
 
 import pytest
 
-from flink_app.config import properties_document
 from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
 from local_stack.stack import CREDENTIALS, LocalStack, StackEndpoints
 from local_stack.timestream import WrittenRecord, create_tables, written_records
 from tests import reference
 from tests.conftest import REPO_ROOT
+from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -52,28 +52,11 @@ SPEEDUP = 10.0  # as tests/integration/test_pipeline_live.py: event time runs 10
 CHECKPOINT_SECONDS = 2.0
 KILLS = 3
 KEEP_SENDING = os.environ.get("CRASH_KEEP_SENDING") == "1"
-TIMESTREAM_REGION = "eu-west-1"
 RESTORED = re.compile(r"flink_app: restoring from checkpoint (?P<path>\S+)")
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def stamp(at: datetime) -> str:
     return f"{at:%Y-%m-%dT%H:%M:%SZ}"
-
-
-def watermark_tick(index: int, at: datetime) -> str:
-    return json.dumps(
-        {
-            "EventType": "HEART_BEAT",
-            "EventId": f"tick-{index}",
-            "EventTimestamp": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "AgentARN": f"arn:aws:connect:eu-west-2:123456789012:instance/tick/agent/tick-{index}",
-            "CurrentAgentSnapshot": {"AgentStatus": {"Name": "Available", "Type": "ROUTABLE"}},
-        }
-    )
 
 
 def junk(name: str, at: datetime = START) -> list[Emission]:
@@ -154,12 +137,6 @@ class Job:
         raise AssertionError(f"job {self.index}: processes of its group outlived SIGKILL")
 
 
-def send(sink: KinesisSink, emissions: list[Emission]) -> None:
-    for emission in emissions:
-        sink.write(emission)
-    sink.flush()
-
-
 class PacedSender(threading.Thread):
     """Sends `emissions` as Connect would, compressed in time, in the background; `pause()` parks it (what was
     sent is then fixed), `resume()` goes on from the next record as if no time had passed."""
@@ -210,25 +187,6 @@ class PacedSender(threading.Thread):
 def kill_points(rng: random.Random, emissions: list[Emission]) -> list[int]:
     """Indices into `emissions` at which to kill: one in each third of the records, away from its edges."""
     return [int(len(emissions) * (third + rng.uniform(0.2, 0.8)) / KILLS) for third in range(KILLS)]
-
-
-def write_properties(stack: StackEndpoints, tmp_path: Path) -> Path:
-    properties = tmp_path / "application_properties.json"
-    source = {
-        "aws.endpoint": stack.kinesis_url,
-        "stream.name": stack.stream_name,
-        "initial.position": "TRIM_HORIZON",
-        "aws.region": stack.region,
-    }
-    sink = {
-        "types": "print,timestream",
-        "timestream.region": TIMESTREAM_REGION,
-        "timestream.endpoint": stack.moto_url,
-        "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
-    }
-    metrics = {"contact.emit_interval.seconds": "1"}
-    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
-    return properties
 
 
 def timestream_keeps(records: list[WrittenRecord]) -> tuple[dict[tuple, WrittenRecord], list[tuple]]:

@@ -1,0 +1,56 @@
+"""What the live tests share: the job's properties against the local stack, the records that move the
+watermark, and sending records through the generator's Kinesis sink."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from flink_app.config import properties_document
+from local_stack.stack import StackEndpoints
+from traffic_generator.simulation import Emission
+from traffic_generator.sinks import KinesisSink
+
+TIMESTREAM_REGION = "eu-west-1"
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def watermark_tick(index: int, at: datetime) -> str:
+    """A heartbeat of an agent of its own instance: moves the watermark, counts in no tested instance."""
+    return json.dumps(
+        {
+            "EventType": "HEART_BEAT",
+            "EventId": f"tick-{index}",
+            "EventTimestamp": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "AgentARN": f"arn:aws:connect:eu-west-2:123456789012:instance/tick/agent/tick-{index}",
+            "CurrentAgentSnapshot": {"AgentStatus": {"Name": "Available", "Type": "ROUTABLE"}},
+        }
+    )
+
+
+def write_properties(stack: StackEndpoints, tmp_path: Path) -> Path:
+    """The job reads the local stream from its start and writes to stdout and the local Timestream."""
+    properties = tmp_path / "application_properties.json"
+    source = {
+        "aws.endpoint": stack.kinesis_url,
+        "stream.name": stack.stream_name,
+        "initial.position": "TRIM_HORIZON",
+        "aws.region": stack.region,
+    }
+    sink = {
+        "types": "print,timestream",
+        "timestream.region": TIMESTREAM_REGION,
+        "timestream.endpoint": stack.moto_url,
+        "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
+    }
+    metrics = {"contact.emit_interval.seconds": "1"}
+    properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
+    return properties
+
+
+def send(sink: KinesisSink, emissions: list[Emission]) -> None:
+    for emission in emissions:
+        sink.write(emission)
+    sink.flush()
