@@ -69,14 +69,49 @@ def contact_measures(thresholds_seconds: tuple[int, ...]) -> tuple[tuple[str, st
     return (*((m, "BIGINT") for m in counts), *((m, "DOUBLE") for m in rates + times))
 
 
+CONTACT_DIMENSIONS = ("instance_id", "queue_id", "queue_name", "channel")
+
+
 def queue_contact_metrics(thresholds_seconds: tuple[int, ...] = (20, 60)) -> OutputTable:
+    """Tumbling windows of `contact.window.seconds`, at the window end."""
     return OutputTable(
         "queue_contact_metrics",
         "contact_metrics",
         "window_end",
-        ("instance_id", "queue_id", "queue_name", "channel"),
+        CONTACT_DIMENSIONS,
         contact_measures(thresholds_seconds),
     )
+
+
+def queue_contact_metrics_rolling(thresholds_seconds: tuple[int, ...] = (20, 60)) -> OutputTable:
+    """The last `contact.rolling.seconds` at every window end."""
+    return OutputTable(
+        "queue_contact_metrics_rolling",
+        "contact_metrics_rolling",
+        "window_end",
+        CONTACT_DIMENSIONS,
+        contact_measures(thresholds_seconds),
+    )
+
+
+def queue_contact_metrics_daily(thresholds_seconds: tuple[int, ...] = (20, 60)) -> OutputTable:
+    """Since local midnight (`contact.daily.timezone`), at the UTC instant of that midnight."""
+    return OutputTable(
+        "queue_contact_metrics_daily",
+        "contact_metrics_daily",
+        "day_start",
+        CONTACT_DIMENSIONS,
+        contact_measures(thresholds_seconds),
+    )
+
+
+QUEUE_CONTACTS_WAITING = OutputTable(
+    "queue_contacts_waiting",
+    "contacts_waiting",
+    "snapshot_time",
+    CONTACT_DIMENSIONS,
+    (("contacts_in_queue", "BIGINT"), ("oldest_contact_age_seconds", "DOUBLE")),
+)
 
 
 def tables(metrics: MetricsConfig) -> dict[str, OutputTable]:
@@ -86,7 +121,16 @@ def tables(metrics: MetricsConfig) -> dict[str, OutputTable]:
 
 
 # The tables the job writes (the Terraform tests compare the names with `timestream_tables`).
-TABLES = {t.name: t for t in (AGENT_STATE_BY_QUEUE, queue_contact_metrics())}
+TABLES = {
+    t.name: t
+    for t in (
+        AGENT_STATE_BY_QUEUE,
+        queue_contact_metrics(),
+        queue_contact_metrics_rolling(),
+        queue_contact_metrics_daily(),
+        QUEUE_CONTACTS_WAITING,
+    )
+}
 DEAD_LETTER = "dead_letter"
 
 

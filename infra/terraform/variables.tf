@@ -141,6 +141,21 @@ variable "timestream_tables" {
       memory_store_retention_hours  = 24
       magnetic_store_retention_days = 400
     }
+    queue_contact_metrics_rolling = {
+      writer                        = "flink"
+      memory_store_retention_hours  = 24
+      magnetic_store_retention_days = 400
+    }
+    queue_contact_metrics_daily = {
+      writer                        = "flink"
+      memory_store_retention_hours  = 72
+      magnetic_store_retention_days = 400
+    }
+    queue_contacts_waiting = {
+      writer                        = "flink"
+      memory_store_retention_hours  = 24
+      magnetic_store_retention_days = 400
+    }
     contact_events = {
       writer                        = "persist_contact_event"
       memory_store_retention_hours  = 24
