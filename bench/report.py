@@ -152,7 +152,7 @@ def _job_section(j: JobResults) -> list[str]:
         + ", ".join(f"{k} {v:,}" for k, v in sorted(j.kinds.items()))
         + f"), {j.input_bytes / 2**20:,.0f} MiB, **{j.average_record_bytes / 1000:,.2f} KB per record** on average. "
         "Each job: `.venv/bin/python -m flink_app replay --input FILE --output DIR --parallelism N --properties P` "
-        "(P sets `parse.engine`), the same graph as the live job (parse step, both tables, dead letters) with "
+        "(P: every default), the same graph as the live job (parse step, every table, dead letters) with "
         f"file sinks, bounded so every window closes at the end, no checkpoints. {s.runs} run(s); in each run "
         "every variant side by side, each taking each position in turn. "
         + subtraction
@@ -213,23 +213,18 @@ def _median_ratio(j: JobResults, numerator: Variant, denominator: Variant) -> fl
 def _job_reading(j: JobResults) -> list[str]:
     p1 = _median_of(j, "java", 1)
     p2 = _median_of(j, "java", 2)
-    python1 = _median_of(j, "python", 1)
     lines = [
         f"Each parse step alone on one core: the JVM parser (`ParseCli --count`, {j.jvm_parse_sample:,} records, "
-        f"warmed up) **{j.jvm_parse_records_per_second:,.0f} records/s**; the Python model "
+        f"warmed up) **{j.jvm_parse_records_per_second:,.0f} records/s**; the shared Python model the Lambdas use "
         f"(`flink_app.parsing.parsed_row`, in the harness's own process, {j.parse_sample:,} records) "
         f"**{j.parse_records_per_second:,.0f} records/s**, "
         f"{j.jvm_parse_records_per_second / j.parse_records_per_second:.1f} times as many."
     ]
-    java_vs_python = _median_ratio(j, Variant("java", 1), Variant("python", 1))
-    if p1 and python1:
+    if p1:
         lines[0] += (
-            f" Through the whole job at parallelism 1 the JVM parse step reaches {p1:,.0f} records/s, the Python "
-            f"one {python1:,.0f} (JVM ÷ Python in the same run: {java_vs_python:.2f}). With the Python step every "
-            "record also crosses to a Python worker and back; with the JVM step no record leaves the JVM, and the "
-            f"job runs at {100 * p1 / j.jvm_parse_records_per_second:.0f} % of the JVM parse's own rate: the "
-            "parse is now a part of the cost per record, next to reading the record, the event-time assigner's "
-            "scan of it and the keyed operators."
+            f" Through the whole job at parallelism 1 the JVM parse step reaches {p1:,.0f} records/s: "
+            f"{100 * p1 / j.jvm_parse_records_per_second:.0f} % of the JVM parse's own rate; the rest of the cost "
+            "per record is reading it, the event-time assigner's scan of it and the keyed operators."
         )
     lines += [""]
     if p2 is None:
@@ -284,7 +279,6 @@ def _job_reading(j: JobResults) -> list[str]:
         "Flink's vCPU (not measured: these are 2 local cores) and subtasks scaled linearly (assumed: "
         f"{scaling}). One subtask handles {per_subtask / shard_in:,.0f} shards' worth of live traffic "
         f"({low / shard_in:,.0f} at the pessimistic rate)"
-        + (f"; with the Python parse step it would take {kpus(stream_in, python1):,} subtasks live" if python1 else "")
         + f". A 10,000-agent center (~500 records/s) fits {kpus(500, low):,} subtask(s).",
     ]
     lines += [""]

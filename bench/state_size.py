@@ -406,7 +406,7 @@ def state_section(r: StateResults) -> list[str]:
         f"Input: the project's traffic generator, {s.agents:,} agents, {s.queues:,} queues, {s.routing_profiles:,} "
         f"routing profiles, {s.duration_seconds} s (`{command}`): {r.input_records:,} stream records "
         f"({r.agent_events:,} agent events, {r.ctrs:,} CTRs), {r.input_bytes / 2**30:,.2f} GiB. The job: the graph "
-        f"of `flink_app` ({'JVM' if w.get('parse_engine') == 'java' else 'Python'} parse step, the keyed Java "
+        f"of `flink_app` (JVM parse step, the keyed Java "
         "operators of `MetricsJob`, file sinks) at parallelism "
         f"{s.parallelism} on a local mini-cluster, reading the file with a source that keeps watching it, so the "
         "input never ends (a bounded replay fires every timer at its end and empties the state). Once the keyed "
@@ -754,7 +754,6 @@ def _build_job(args: argparse.Namespace, settings: dict[str, str]):
     for node in _each(graph.getStreamNodes()):
         op_id = jvm.org.apache.flink.runtime.jobgraph.OperatorID(hashes.get(node.getId())).toHexString()
         names[op_id] = {"name": node.getOperatorName(), "uid": node.getTransformationUID()}
-    names["parse_engine"] = getattr(getattr(config, "parse", None), "engine", "python")
     return env, graph, names
 
 
@@ -958,7 +957,6 @@ def worker(argv: list[str]) -> int:
     result: dict = {}
     env, graph, names = _build_job(args, {**common, "state.backend.type": "hashmap"})
     jvm = get_gateway().jvm
-    result["parse_engine"] = names.pop("parse_engine")
     result["jvm_max_heap"] = int(jvm.java.lang.Runtime.getRuntime().maxMemory())
     pid = int(jvm.java.lang.ProcessHandle.current().pid())
     result["kinesis_shards"] = args.kinesis_shards  # while the connectors jar is on py4j's class loader
@@ -1005,7 +1003,6 @@ def worker(argv: list[str]) -> int:
         }
         args.output_dir = args.output_dir + "-rocksdb"  # the first job's files stay
         env, graph, names = _build_job(args, settings)
-        names.pop("parse_engine")
         began = time.monotonic()
         client = env._j_stream_execution_environment.executeAsync(graph)
         job_id = client.getJobID().toHexString()

@@ -1,7 +1,7 @@
 """The Amazon Connect data model, shared by the Flink job, the Lambdas, the generator and the tests.
 
-Agent events and contact trace records (CTRs) arrive on one Kinesis stream; `parse_stream_record`
-tells them apart and returns a typed record, or raises `RejectedRecord` with a reason.
+Agent events, contact trace records (CTRs) and contact events arrive on one Kinesis stream;
+`parse_stream_record` tells them apart and returns a typed record, or raises `RejectedRecord` with a reason.
 """
 
 from connect_model.agent_event import (
@@ -16,7 +16,7 @@ from connect_model.agent_event import (
     StatusType,
 )
 from connect_model.arns import last_segment
-from connect_model.contact_event import ContactEvent, parse_contact_event
+from connect_model.contact_event import ContactEvent, ContactEventType, parse_contact_event
 from connect_model.ctr import ContactTraceRecord, CtrAgent, CtrQueue
 from connect_model.errors import RejectedRecord
 from connect_model.stream_record import StreamRecord, parse_stream_record, reject_future
@@ -28,6 +28,7 @@ __all__ = [
     "AgentSnapshot",
     "AgentStatus",
     "ContactEvent",
+    "ContactEventType",
     "ContactState",
     "ContactTraceRecord",
     "CtrAgent",

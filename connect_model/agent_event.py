@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from connect_model.arns import last_segment
+from connect_model.arns import is_agent_queue, last_segment
 from connect_model.errors import RejectedRecord
 from connect_model.fields import (
     JsonObject,
@@ -46,9 +46,17 @@ class ContactState(StrEnum):
     REJECTED = "REJECTED"
 
 
-# States in which the agent is working a contact: ENDED is after-contact work.
+# States in which the agent is working a contact: ENDED is after-contact work. Connect's "On contact"
+# also counts outbound ring: a contact the agent dials out on is CONNECTING until the customer answers.
 ON_CONTACT_STATES = frozenset({ContactState.CONNECTED, ContactState.CONNECTED_ONHOLD, ContactState.ENDED})
-ERROR_STATES = frozenset({ContactState.MISSED, ContactState.ERROR})
+# Connect's "Error": a missed call, a rejected chat or task, or a failed connection.
+ERROR_STATES = frozenset({ContactState.MISSED, ContactState.REJECTED, ContactState.ERROR})
+OUTBOUND = "OUTBOUND"
+
+
+def is_on_contact(state: str, initiation_method: str | None) -> bool:
+    """Connected, on hold, in after-contact work, or ringing out on an outbound call."""
+    return state in ON_CONTACT_STATES or (state == ContactState.CONNECTING and initiation_method == OUTBOUND)
 
 
 def status_type_for(name: str, declared_type: str | None) -> StatusType:
@@ -75,6 +83,10 @@ class QueueRef:
     def queue_id(self) -> str:
         return last_segment(self.arn)
 
+    @property
+    def is_agent_queue(self) -> bool:
+        return is_agent_queue(self.arn)
+
     @classmethod
     def from_json(cls, obj: object, field: str) -> "QueueRef":
         queue = require_object(obj, field)
@@ -97,6 +109,11 @@ class RoutingProfile:
         )
         arn = require_str(profile, "ARN", "RoutingProfile.ARN")
         return cls(arn=arn, name=optional_str(profile, "Name") or "", inbound_queues=queues)
+
+    @property
+    def standard_queues(self) -> tuple[QueueRef, ...]:
+        """The inbound queues without the agent's own queue: the queues the agent counts in."""
+        return tuple(q for q in self.inbound_queues if not q.is_agent_queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +179,7 @@ class AgentSnapshot:
 
     @property
     def on_contact(self) -> bool:
-        return any(c.state in ON_CONTACT_STATES for c in self.contacts)
+        return any(is_on_contact(c.state, c.initiation_method) for c in self.contacts)
 
     @property
     def in_after_contact_work(self) -> bool:

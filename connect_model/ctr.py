@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connect_model.arns import last_segment
-from connect_model.fields import JsonObject, optional_number, optional_object, optional_str, require_str
+from connect_model.fields import JsonObject, ascii_upper, optional_number, optional_object, optional_str, require_str
 from connect_model.timestamps import parse_optional_timestamp, parse_timestamp
 
 
@@ -63,6 +63,10 @@ class CtrAgent:
         )
 
 
+# Connect counts a contact as abandoned when the customer hung up in queue; older records carry no reason.
+CUSTOMER_DISCONNECT = "CUSTOMER_DISCONNECT"
+
+
 @dataclass(frozen=True, slots=True)
 class ContactTraceRecord:
     contact_id: str
@@ -74,15 +78,38 @@ class ContactTraceRecord:
     last_updated: datetime
     queue: CtrQueue | None
     agent: CtrAgent | None
+    # Later additions keep defaults, so positional construction stays valid.
+    next_contact_id: str | None = None
+    disconnect_reason: str | None = None
 
     @property
     def instance_id(self) -> str:
         return last_segment(self.instance_arn)
 
     @property
+    def queued(self) -> bool:
+        """Waited in a queue: an outbound call carries its outbound queue, but no enqueue time."""
+        return self.queue is not None and self.queue.enqueued is not None
+
+    @property
     def handled(self) -> bool:
-        """Handled means an agent was connected; a queued contact that was not is abandoned."""
+        """An agent was connected."""
         return self.agent is not None and self.agent.connected is not None
+
+    @property
+    def abandoned(self) -> bool:
+        """The customer hung up while queued: not handled, not moved on to another contact (a callback or a
+        queue transfer sets `NextContactId`), and not disconnected for another reason (a flow, say)."""
+        return (
+            self.queued
+            and not self.handled
+            and not self.next_contact_id
+            and (self.disconnect_reason is None or self.disconnect_reason == CUSTOMER_DISCONNECT)
+        )
+
+    @property
+    def went_on_hold(self) -> bool:
+        return self.agent is not None and self.agent.number_of_holds > 0
 
     @classmethod
     def from_json(cls, obj: JsonObject) -> "ContactTraceRecord":
@@ -93,7 +120,7 @@ class ContactTraceRecord:
         return cls(
             contact_id=require_str(obj, "ContactId"),
             instance_arn=require_str(obj, "InstanceARN"),
-            channel=optional_str(obj, "Channel") or "VOICE",
+            channel=ascii_upper(optional_str(obj, "Channel") or "VOICE"),
             initiation_method=optional_str(obj, "InitiationMethod"),
             initiated=parse_optional_timestamp(obj.get("InitiationTimestamp"), "InitiationTimestamp"),
             disconnected=disconnected,
@@ -101,4 +128,6 @@ class ContactTraceRecord:
             last_updated=last_update or disconnected,
             queue=CtrQueue.from_json(queue) if queue is not None else None,
             agent=CtrAgent.from_json(agent) if agent is not None else None,
+            next_contact_id=optional_str(obj, "NextContactId"),
+            disconnect_reason=optional_str(obj, "DisconnectReason"),
         )

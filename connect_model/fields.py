@@ -39,13 +39,28 @@ def require_str(obj: JsonObject, key: str, field: str | None = None) -> str:
     return _unicode(value, name)
 
 
-def optional_str(obj: JsonObject, key: str) -> str | None:
+def optional_str(obj: JsonObject, key: str, field: str | None = None) -> str | None:
     value = obj.get(key)
+    name = field or key
     if value is None:
         return None
     if isinstance(value, str):
-        return _unicode(value, key)
-    raise RejectedRecord(f"bad_{key}", f"{key} must be a string, got {type(value).__name__}")
+        return _unicode(value, name)
+    raise RejectedRecord(f"bad_{name}", f"{name} must be a string, got {type(value).__name__}")
+
+
+_LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_UPPER, _ASCII_LOWER = str.maketrans(_LOWER, _UPPER), str.maketrans(_UPPER, _LOWER)
+
+
+def ascii_upper(value: str) -> str:
+    """Upper case for codes such as channels (`Voice` in an old sample): ASCII letters only, so that the
+    JVM parser, on another Unicode version, maps every string the same way."""
+    return value.translate(_ASCII_UPPER)
+
+
+def ascii_lower(value: str) -> str:
+    return value.translate(_ASCII_LOWER)
 
 
 def optional_number(obj: JsonObject, key: str) -> float | None:

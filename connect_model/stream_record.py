@@ -1,13 +1,15 @@
-"""One record of the shared Kinesis stream: an agent event, a CTR, or rejected with a reason."""
+"""One record of the shared Kinesis stream: an agent event, a CTR, a contact event (an EventBridge rule
+puts Connect's contact events on the stream too), or rejected with a reason."""
 
 import json
 from datetime import datetime, timedelta
 
 from connect_model.agent_event import AgentEvent
+from connect_model.contact_event import ContactEvent, parse_contact_event
 from connect_model.ctr import ContactTraceRecord
 from connect_model.errors import RejectedRecord
 
-StreamRecord = AgentEvent | ContactTraceRecord
+StreamRecord = AgentEvent | ContactTraceRecord | ContactEvent
 
 # Larger than any real Connect record (CTRs with many attributes stay well under 100 KiB); the bound
 # keeps a hostile payload from costing the job unbounded memory and time.
@@ -43,7 +45,15 @@ def parse_stream_record(data: bytes | str) -> StreamRecord:
         return ContactTraceRecord.from_json(obj)
     if kind == "agent_event":
         return AgentEvent.from_json(obj)
-    raise RejectedRecord("unknown_kind", "neither an agent event (EventType, AgentARN) nor a CTR (ContactId)")
+    if kind == "contact_event":
+        event = parse_contact_event(obj)
+        if not event.known_type:
+            raise RejectedRecord("unknown_event_type", f"contact event type {event.event_type!r:.40} is not known")
+        return event
+    raise RejectedRecord(
+        "unknown_kind",
+        "neither an agent event (EventType, AgentARN), a CTR (ContactId) nor a contact event (detail-type)",
+    )
 
 
 def _utf8_size(data: bytes | str) -> int:
@@ -56,13 +66,16 @@ def _utf8_size(data: bytes | str) -> int:
 
 
 def record_kind(obj: dict[str, object]) -> str | None:
-    """Agent events have `EventType`; CTRs have a format version or a `ContactId` and no `EventType`."""
+    """Agent events have `EventType`; CTRs have a format version or a `ContactId` and no `EventType`; contact
+    events are EventBridge envelopes (`detail-type`)."""
     if "AWSContactTraceRecordFormatVersion" in obj:
         return "ctr"
     if "EventType" in obj or "AgentARN" in obj:
         return "agent_event"
     if "ContactId" in obj:
         return "ctr"
+    if "detail-type" in obj:
+        return "contact_event"
     return None
 
 
@@ -76,6 +89,8 @@ def reject_future(record: StreamRecord, now: datetime, tolerance: timedelta = MA
     latest = now + tolerance
     if isinstance(record, AgentEvent):
         moments = {"EventTimestamp": record.event_time}
+    elif isinstance(record, ContactEvent):
+        moments = {"time": record.event_time, "step time": record.step_time}
     else:
         moments = {"DisconnectTimestamp": record.disconnected, "LastUpdateTimestamp": record.last_updated}
     for field, moment in moments.items():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MANAGED_FLINK_PROPERTIES = Path("/etc/flink/application_properties.json")
 
@@ -49,6 +50,14 @@ def _int_list(text: str) -> tuple[int, ...]:
 
 
 def _text(text: str) -> str:
+    return text
+
+
+def _time_zone(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone name such as UTC or Europe/London") from None
     return text
 
 
@@ -145,13 +154,22 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         "contact.emit_interval.seconds": PropertySpec(
             "60", _positive_int, "A contact window's figures are written at most once per this many seconds."
         ),
-    },
-    "parse": {
-        "engine": PropertySpec(
-            "java",
-            _one_of("java", "python"),
-            "Parse step: java (the JVM parser, several times faster) or python (the shared connect_model in a "
-            "Python UDF, the reference the Lambdas use); a conformance test keeps their rows equal.",
+        "contact.rolling.seconds": PropertySpec(
+            "900",
+            _positive_int,
+            "queue_contact_metrics_rolling: the contacts of the last this many seconds at every window end; "
+            "a multiple of contact.window.seconds (Connect's default interval is 15 minutes).",
+        ),
+        "contact.daily.timezone": PropertySpec(
+            "UTC",
+            _time_zone,
+            "queue_contact_metrics_daily: the IANA time zone whose midnight starts the day, e.g. Europe/London.",
+        ),
+        "queue.max_wait.seconds": PropertySpec(
+            "7200",
+            _positive_int,
+            "queue_contacts_waiting: a contact stops counting as waiting this long after it was queued (its "
+            "leaving event may be lost: EventBridge delivery is best effort).",
         ),
     },
     "sink": {
@@ -195,6 +213,9 @@ class MetricsConfig:
     contact_allowed_lateness_seconds: int = 3600
     contact_dedup_ttl_seconds: int = 7200
     contact_emit_interval_seconds: int = 60
+    contact_rolling_seconds: int = 900
+    contact_daily_timezone: str = "UTC"
+    queue_max_wait_seconds: int = 7200
 
     def operator_settings(self) -> dict[str, str]:
         """The settings of the Java operators (`io.github.connectmonitor.metrics.MetricsJob.SETTINGS`)."""
@@ -205,13 +226,11 @@ class MetricsConfig:
             "contact.allowed_lateness.ms": str(self.contact_allowed_lateness_seconds * 1000),
             "contact.dedup_ttl.ms": str(self.contact_dedup_ttl_seconds * 1000),
             "contact.emit_interval.ms": str(self.contact_emit_interval_seconds * 1000),
+            "contact.rolling.ms": str(self.contact_rolling_seconds * 1000),
+            "contact.daily.timezone": self.contact_daily_timezone,
+            "queue.max_wait.ms": str(self.queue_max_wait_seconds * 1000),
             "service_level.thresholds.seconds": ",".join(map(str, self.service_level_thresholds_seconds)),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class ParseConfig:
-    engine: str = "java"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +247,6 @@ class JobConfig:
     source: SourceConfig
     metrics: MetricsConfig
     sink: SinkConfig
-    parse: ParseConfig = ParseConfig()
 
 
 def _value(groups: dict[str, dict[str, str]], group: str, key: str) -> Any:
@@ -264,6 +282,9 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
         contact_allowed_lateness_seconds=_value(groups, "metrics", "contact.allowed_lateness.seconds"),
         contact_dedup_ttl_seconds=_value(groups, "metrics", "contact.dedup_ttl.seconds"),
         contact_emit_interval_seconds=_value(groups, "metrics", "contact.emit_interval.seconds"),
+        contact_rolling_seconds=_value(groups, "metrics", "contact.rolling.seconds"),
+        contact_daily_timezone=_value(groups, "metrics", "contact.daily.timezone"),
+        queue_max_wait_seconds=_value(groups, "metrics", "queue.max_wait.seconds"),
     )
     needed_ttl = metrics.contact_window_seconds + metrics.contact_allowed_lateness_seconds
     if metrics.contact_dedup_ttl_seconds < needed_ttl:
@@ -271,6 +292,11 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             f"property metrics/contact.dedup_ttl.seconds={metrics.contact_dedup_ttl_seconds} is too short: it must be "
             f"at least contact.window.seconds + contact.allowed_lateness.seconds ({needed_ttl}), or a re-delivered "
             "CTR would be counted twice"
+        )
+    if metrics.contact_rolling_seconds % metrics.contact_window_seconds:
+        raise ConfigError(
+            "property metrics/contact.rolling.seconds must be a multiple of contact.window.seconds "
+            f"({metrics.contact_rolling_seconds} is not a multiple of {metrics.contact_window_seconds})"
         )
     if metrics.agent_state_stale_after_seconds % metrics.agent_state_interval_seconds:
         raise ConfigError(
@@ -298,7 +324,6 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             timestream_endpoint=_value(groups, "sink", "timestream.endpoint"),
             timestream_dead_letter_path=_value(groups, "sink", "timestream.dead_letter.path"),
         ),
-        parse=ParseConfig(engine=_value(groups, "parse", "engine")),
     )
 
 

@@ -1,10 +1,9 @@
-"""Builds the job graph: raw stream -> parse -> metric operators (Java) -> sinks.
+"""Builds the job graph: raw stream -> parse and metric operators (Java) -> sinks.
 
 The same graph runs live (Kinesis) and in replay (a file); only the source and the sinks differ.
-The parse step is the JVM parser by default (`parse.engine=java`), or the shared Python model in a
-Python UDF (`python`); both yield the same rows. The parsed rows go to the Java operators of
-`io.github.connectmonitor.metrics.MetricsJob` through py4j, and their results come back as tables
-for the SQL sinks: with the JVM parser no record passes through Python at all.
+The raw stream goes to the Java operators of `io.github.connectmonitor.metrics.MetricsJob` through
+py4j (the JVM parse step first, the rules of the shared `connect_model`), and their results come back
+as tables for the SQL sinks: no record passes through Python.
 """
 
 from pathlib import Path
@@ -15,20 +14,20 @@ from pyflink.datastream.connectors import Sink
 from pyflink.java_gateway import get_gateway
 from pyflink.table import StreamTableEnvironment
 
-from flink_app import outputs, queries, sources
+from flink_app import outputs
 from flink_app.config import JobConfig, SinkConfig
-from flink_app.parsing import parse_connect_record
 from flink_app.timestream_sink import TimestreamSink
 
-RAW_VIEW = "connect_stream"
 DEAD_LETTER_VIEW = "dead_letters"
-
-
-def _java_list(values: list[str]):
-    java_list = get_gateway().jvm.java.util.ArrayList()
-    for value in values:
-        java_list.add(value)
-    return java_list
+# The Java accessor of each result table (`MetricsJob`).
+RESULT_STREAMS = {
+    "agent_state_by_queue": "agentStateByQueue",
+    "queue_contact_metrics": "queueContactMetrics",
+    "queue_contact_metrics_rolling": "queueContactMetricsRolling",
+    "queue_contact_metrics_daily": "queueContactMetricsDaily",
+    "queue_contacts_waiting": "queueContactsWaiting",
+    DEAD_LETTER_VIEW: "deadLetters",
+}
 
 
 def _java_map(values: dict[str, str]):
@@ -38,31 +37,15 @@ def _java_map(values: dict[str, str]):
     return java_map
 
 
-def parsed_rows(t_env: StreamTableEnvironment, engine: str, raw: DataStream) -> tuple[Any, list[str]]:
-    """The parse step: the Java `DataStream<Row>` of parsed rows and its column names (`flink_app.parsing`)."""
-    if engine == "java":
-        parse = get_gateway().jvm.io.github.connectmonitor.parse
-        return parse.ParseStep.parse(raw._j_data_stream), list(parse.ParsedColumns.NAMES)
-    t_env.create_temporary_view(RAW_VIEW, sources.raw_table(t_env, raw))
-    t_env.create_temporary_system_function("parse_connect_record", parse_connect_record)
-    parsed = t_env.sql_query(queries.parsed_records(RAW_VIEW))
-    return t_env.to_data_stream(parsed)._j_data_stream, list(parsed.get_schema().get_field_names())
-
-
 def register_views(t_env: StreamTableEnvironment, config: JobConfig, raw: DataStream) -> dict[str, outputs.OutputTable]:
     """`raw` is the stream of raw records with event time (`flink_app.sources`). Registers one view per
     result table (named as the table) and `dead_letters`; returns the result tables."""
-    parsed, columns = parsed_rows(t_env, config.parse.engine, raw)
     metrics = get_gateway().jvm.io.github.connectmonitor.metrics.MetricsJob.build(
-        parsed, _java_list(columns), _java_map(config.metrics.operator_settings())
+        raw._j_data_stream, _java_map(config.metrics.operator_settings())
     )
     tables = outputs.tables(config.metrics)
-    results = {
-        outputs.AGENT_STATE_BY_QUEUE.name: metrics.agentStateByQueue(),
-        "queue_contact_metrics": metrics.queueContactMetrics(),
-        DEAD_LETTER_VIEW: metrics.deadLetters(),
-    }
-    for name, java_stream in results.items():
+    for name, accessor in RESULT_STREAMS.items():
+        java_stream: Any = getattr(metrics, accessor)()
         t_env.create_temporary_view(name, t_env.from_data_stream(DataStream(java_stream)))
     return tables
 

@@ -63,6 +63,8 @@ def contact_measures(thresholds_seconds: tuple[int, ...]) -> tuple[tuple[str, st
         "handle_time_p99_seconds",
         "queue_wait_avg_seconds",
         "queue_wait_p90_seconds",
+        "abandon_time_avg_seconds",
+        "queue_time_max_seconds",
         "hold_time_avg_seconds",
         "after_contact_work_avg_seconds",
     )
@@ -116,8 +118,9 @@ QUEUE_CONTACTS_WAITING = OutputTable(
 
 def tables(metrics: MetricsConfig) -> dict[str, OutputTable]:
     """The job's result tables for a configuration (the service-level measures follow the thresholds)."""
-    contacts = queue_contact_metrics(metrics.service_level_thresholds_seconds)
-    return {t.name: t for t in (AGENT_STATE_BY_QUEUE, contacts)}
+    thresholds = metrics.service_level_thresholds_seconds
+    contacts = (queue_contact_metrics, queue_contact_metrics_rolling, queue_contact_metrics_daily)
+    return {t.name: t for t in (AGENT_STATE_BY_QUEUE, *(view(thresholds) for view in contacts), QUEUE_CONTACTS_WAITING)}
 
 
 # The tables the job writes (the Terraform tests compare the names with `timestream_tables`).

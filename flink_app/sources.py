@@ -1,4 +1,4 @@
-"""The raw stream as a table of `(data STRING, event_time)`, from Kinesis live or from a file for replay.
+"""The raw stream of record strings with event time, from Kinesis live or from a file for replay.
 
 Event time and watermarks are assigned in the source, per Kinesis shard, by the project's Java
 `AgentEventTimeAssigner`: a shard read ahead of another never makes the other's records late.
@@ -10,7 +10,6 @@ from pyflink.datastream import DataStream, StreamExecutionEnvironment
 from pyflink.datastream.connectors.file_system import FileSource, StreamFormat
 from pyflink.datastream.connectors.kinesis import FlinkKinesisConsumer
 from pyflink.java_gateway import get_gateway
-from pyflink.table import DataTypes, Schema, StreamTableEnvironment, Table
 
 from flink_app.config import SourceConfig
 
@@ -49,15 +48,3 @@ def file_stream(env: StreamExecutionEnvironment, path: str, out_of_orderness_ms:
     source = FileSource.for_record_stream_format(StreamFormat.text_line_format(), path).build()
     strategy = WatermarkStrategy(_assigner_class().watermarkStrategy(out_of_orderness_ms))
     return env.from_source(source, strategy, "file: " + path)
-
-
-def raw_table(t_env: StreamTableEnvironment, stream: DataStream) -> Table:
-    """The strings as column `data`, their event time as the rowtime `event_time`, watermarks as assigned."""
-    schema = (
-        Schema.new_builder()
-        .column("f0", DataTypes.STRING())
-        .column_by_metadata("event_time", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
-        .watermark("event_time", "SOURCE_WATERMARK()")
-        .build()
-    )
-    return t_env.from_data_stream(stream, schema).alias("data", "event_time")

@@ -1,8 +1,9 @@
 """Agent events (Kinesis) -> Timestream `agent_events`: one row per event, a queue-less timeline per agent.
 
 Trigger: a Kinesis event source mapping on the stream Connect writes agent events to, with
-`FunctionResponseTypes = ["ReportBatchItemFailures"]`. The same stream carries contact trace records (CTRs);
-they are the Flink job's input, not this table's, and are skipped.
+`FunctionResponseTypes = ["ReportBatchItemFailures"]`. The same stream carries contact trace records (CTRs)
+and contact events (an EventBridge rule puts them there); they are the Flink job's input, not this table's,
+and are skipped.
 
 Row: time = `EventTimestamp`; `measure_name` = the event type (LOGIN, LOGOUT, STATE_CHANGE, HEART_BEAT);
 dimensions instance_id and agent_id; measures username, status_name, status_type (ROUTABLE / CUSTOM / OFFLINE),
@@ -13,7 +14,7 @@ writes `events` only.
 
 What is reported as a failure, and what is not:
 
-- A CTR is skipped and counted (`SkippedContactTraceRecords`).
+- A CTR is skipped and counted (`SkippedContactTraceRecords`), a contact event too (`SkippedContactEvents`).
 - A record that is neither an agent event nor a CTR (not JSON, a missing field, an unknown event type) is
   logged with its reason and sequence number and counted (`RejectedRecords`), and NOT reported as a batch item
   failure: retrying cannot make it parse, and reporting it would hold the shard back until the retry limit.
@@ -32,7 +33,14 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from connect_model import AgentEvent, ContactTraceRecord, RejectedRecord, last_segment, parse_stream_record
+from connect_model import (
+    AgentEvent,
+    ContactEvent,
+    ContactTraceRecord,
+    RejectedRecord,
+    last_segment,
+    parse_stream_record,
+)
 from lambdas.common.batch import TimestreamBatchProcessor
 from lambdas.common.clients import timestream_write_client
 from lambdas.common.config import load_timestream_settings
@@ -92,6 +100,9 @@ def record_handler(record: KinesisStreamRecord) -> list[Record]:
         return _skip(record, exc.reason, exc.detail, data)
     if isinstance(parsed, ContactTraceRecord):
         metrics.add_metric(name="SkippedContactTraceRecords", unit=MetricUnit.Count, value=1)
+        return []
+    if isinstance(parsed, ContactEvent):
+        metrics.add_metric(name="SkippedContactEvents", unit=MetricUnit.Count, value=1)
         return []
     return [agent_event_record(parsed)]
 

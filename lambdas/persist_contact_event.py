@@ -4,12 +4,15 @@ Trigger: an EventBridge rule on `source: aws.connect`, `detail-type: Amazon Conn
 the function asynchronously with one event. Current events have camelCase detail keys, older ones PascalCase;
 `connect_model.parse_contact_event` reads both. Event types Connect adds later are written like the others.
 
-Row: time = the contact's own timestamp for the step the event reports (initiation, connected to system,
-enqueue, connected to agent, disconnect), else the event's `time`; `measure_name` = the event type;
-dimensions instance_id, contact_id, channel and, when the event carries them, queue_id and agent_id; measures
-are the contact's timestamps (initiation_time, connected_to_system_time, enqueue_time, connected_to_agent_time,
-disconnect_time), the durations derived from them (queue_wait_seconds, agent_connected_seconds,
-contact_duration_seconds), initiation_method, queue_type, initial_contact_id and `events` = 1.
+Row: time = the contact's own timestamp for the step the event reports (`connect_model`'s `step_time`:
+initiation, connected to system, enqueue, connected to agent, disconnect, and for COMPLETED the end of
+after-contact work, else the disconnect), else the event's `time` (CONTACT_DATA_UPDATED and other types
+carry no step timestamp); `measure_name` = the event type; dimensions instance_id, contact_id, channel
+(upper-cased) and, when the event carries them, queue_id and agent_id; measures are the contact's
+timestamps (initiation_time, connected_to_system_time, enqueue_time, connected_to_agent_time,
+disconnect_time, after_contact_work_start_time, after_contact_work_end_time), the durations derived from
+them (queue_wait_seconds, agent_connected_seconds, contact_duration_seconds, after_contact_work_seconds),
+initiation_method, queue_type, initial_contact_id, previous_contact_id and `events` = 1.
 
 Delivery is best effort on Connect's side and at least once on EventBridge's:
 
@@ -31,7 +34,6 @@ the row, the invocation fails, so Lambda's asynchronous retries run and then the
 DLQ) keeps the event with its payload.
 """
 
-from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -39,7 +41,6 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from connect_model import ContactEvent, RejectedRecord, parse_contact_event
-from connect_model.contact_event import DETAIL_TYPE, SOURCE
 from lambdas.common.clients import timestream_write_client
 from lambdas.common.config import load_timestream_settings
 from lambdas.common.observability import powertools
@@ -51,14 +52,6 @@ SERVICE = "persist_contact_event"
 # Same identity + same values + same version = a no-op in Timestream. Raise it only to rewrite history
 # (e.g. after fixing how rows are built) by replaying events.
 RECORD_VERSION = 1
-# The contact's own timestamp for the step each event type reports (the same in every copy of the event).
-STEP_TIME = {
-    "INITIATED": "initiated",
-    "CONNECTED_TO_SYSTEM": "connected_to_system",
-    "QUEUED": "enqueued",
-    "CONNECTED_TO_AGENT": "connected_to_agent",
-    "DISCONNECTED": "disconnected",
-}
 
 SETTINGS = load_timestream_settings(SERVICE)
 logger, metrics = powertools(SERVICE)
@@ -69,14 +62,10 @@ class ContactEventNotStored(RuntimeError):
     """Raised so that Lambda retries the event and then hands it to the on-failure destination."""
 
 
-def row_time(event: ContactEvent) -> datetime:
-    step = STEP_TIME.get(event.event_type)
-    return (getattr(event, step) if step else None) or event.event_time
-
-
 def contact_event_record(event: ContactEvent) -> Record:
     return multi_measure_record(
-        time=row_time(event),
+        # The contact's own timestamp for the step: the same in every copy of the event.
+        time=event.step_time,
         measure_name=event.event_type,
         dimensions={
             "instance_id": event.instance_id,
@@ -89,16 +78,20 @@ def contact_event_record(event: ContactEvent) -> Record:
             "events": 1,
             "initiation_method": event.initiation_method,
             "initial_contact_id": event.initial_contact_id,
+            "previous_contact_id": event.previous_contact_id,
             "queue_type": event.queue_type,
             "initiation_time": event.initiated,
             "connected_to_system_time": event.connected_to_system,
             "enqueue_time": event.enqueued,
             "connected_to_agent_time": event.connected_to_agent,
             "disconnect_time": event.disconnected,
+            "after_contact_work_start_time": event.after_contact_work_start,
+            "after_contact_work_end_time": event.after_contact_work_end,
             # Waiting in queue until an agent answered, or until the customer left (abandoned).
             "queue_wait_seconds": seconds_between(event.enqueued, event.connected_to_agent or event.disconnected),
             "agent_connected_seconds": seconds_between(event.connected_to_agent, event.disconnected),
             "contact_duration_seconds": seconds_between(event.initiated, event.disconnected),
+            "after_contact_work_seconds": seconds_between(event.after_contact_work_start, event.after_contact_work_end),
         },
         version=RECORD_VERSION,
     )
@@ -107,9 +100,7 @@ def contact_event_record(event: ContactEvent) -> Record:
 def persist(envelope: dict[str, Any]) -> dict[str, Any]:
     """Write one EventBridge envelope; returns what happened, raises `ContactEventNotStored` if not stored."""
     try:
-        if envelope.get("source") != SOURCE or envelope.get("detail-type") != DETAIL_TYPE:
-            raise RejectedRecord("not_a_contact_event", f"expected source {SOURCE!r}, detail-type {DETAIL_TYPE!r}")
-        event = parse_contact_event(envelope)
+        event = parse_contact_event(envelope)  # checks source and detail-type too
     except RejectedRecord as exc:
         metrics.add_metric(name="RejectedEvents", unit=MetricUnit.Count, value=1)
         logger.error(

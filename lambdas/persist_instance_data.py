@@ -43,7 +43,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from connect_model import RejectedRecord, parse_timestamp
-from connect_model.agent_event import ERROR_STATES, ON_CONTACT_STATES, ContactState, status_type_for
+from connect_model.agent_event import ERROR_STATES, ContactState, is_on_contact, status_type_for
 from lambdas.common.clients import connect_client, timestream_write_client
 from lambdas.common.config import ConnectSettings, load_instance_data_settings
 from lambdas.common.connect_api import (
@@ -225,7 +225,7 @@ def _agent_current(
             "contact_count": len(user.contacts),
             "contact_states": ",".join(sorted(f"{x.channel}:{x.state}" for x in user.contacts)),
             "contact_ids": ",".join(sorted(x.contact_id for x in user.contacts)),
-            "on_contact": bool(states & ON_CONTACT_STATES),
+            "on_contact": any(is_on_contact(x.state or "", x.initiation_method) for x in user.contacts),
             "after_contact_work": ContactState.ENDED in states,
             "error": bool(states & ERROR_STATES),
             "active_slots": user.active_slots,

@@ -11,17 +11,16 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.live import Live
-from rich.table import Table
 
 from flink_app.config import properties_document
 from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
+from local_stack.live_view import JobView, render
 from local_stack.processes import ServerFailed
 from local_stack.stack import CREDENTIALS, REPO_ROOT, LocalStack, StackEndpoints
 from local_stack.timestream import create_tables, written_records
@@ -29,112 +28,16 @@ from local_stack.timestream import create_tables, written_records
 console = Console(stderr=True)
 
 
-@dataclass
-class JobView:
-    """What the job has written so far: the latest snapshot per queue, dead letters, its last lines."""
-
-    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
-    snapshots: int = 0
-    contacts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    contact_rows: int = 0
-    dead_letters: dict[str, int] = field(default_factory=dict)
-    log_tail: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def consume(self, stream: Any, log: Any) -> None:
-        for line in stream:
-            log.write(line)
-            log.flush()
-            document = parse_output_line(line)
-            with self.lock:
-                if document is None:
-                    self.log_tail = [*self.log_tail[-4:], line.rstrip()[:160]]
-                elif document.get("table") == "dead_letter":
-                    reason = document.get("reason", "?")
-                    self.dead_letters[reason] = self.dead_letters.get(reason, 0) + 1
-                elif document.get("table") == "queue_contact_metrics":
-                    self.contact_rows += 1
-                    key = (document["dimensions"]["queue_name"], document["dimensions"]["channel"])
-                    previous = self.contacts.get(key)
-                    if previous is None or (previous["time"], previous["version"]) <= (
-                        document["time"],
-                        document["version"],
-                    ):
-                        self.contacts[key] = document
-                elif document.get("table") == "agent_state_by_queue":
-                    self.snapshots += 1
-                    queue = document["dimensions"]["queue_name"]
-                    previous = self.latest.get(queue)
-                    if previous is None or previous["time"] <= document["time"]:
-                        self.latest[queue] = document
-
-
-def _number(value: Any, digits: int = 0, scale: float = 1.0, suffix: str = "") -> str:
-    return "-" if value is None else f"{value * scale:.{digits}f}{suffix}"
-
-
-def contact_table(view: JobView) -> Table:
-    """The newest window per queue and channel, at its highest version so far."""
-    table = Table(
-        title=f"queue_contact_metrics — newest 1-minute window per queue and channel ({view.contact_rows} rows; "
-        "CTRs come about a minute after each contact, corrections raise the version)"
-    )
-    columns = ("queue", "channel", "window end", "v", "queued", "handled", "abandoned", "SL 20 s", "AHT s", "p90 s")
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("queue", "channel", "window end") else "right")
-    for (queue, channel), doc in sorted(view.contacts.items()):
-        m = doc["measures"]
-        table.add_row(
-            queue,
-            channel,
-            doc["time"][11:19],
-            str(doc["version"]),
-            str(m.get("contacts_queued", 0)),
-            str(m.get("contacts_handled", 0)),
-            str(m.get("contacts_abandoned", 0)),
-            _number(m.get("service_level_20s"), 0, 100, " %"),
-            _number(m.get("handle_time_avg_seconds")),
-            _number(m.get("handle_time_p90_seconds")),
-        )
-    if not view.contacts:
-        table.add_row("(waiting for the first CTRs)", *[""] * (len(columns) - 1))
-    return table
-
-
-def render(view: JobView, started: float, timestream_records: int) -> Group:
-    with view.lock:
-        table = Table(
-            title=f"agent_state_by_queue — latest snapshot per queue ({view.snapshots} rows so far, "
-            f"{time.monotonic() - started:.0f} s)",
-        )
-        for column in ("queue", "time (UTC)", "online", "available", "on contact", "ACW", "non-prod.", "error"):
-            table.add_column(column, justify="left" if column in ("queue", "time (UTC)") else "right")
-        for queue, doc in sorted(view.latest.items()):
-            m = doc["measures"]
-            table.add_row(
-                queue,
-                doc["time"][11:19],
-                str(m["agents_online"]),
-                str(m["agents_available"]),
-                str(m["agents_on_contact"]),
-                str(m["agents_after_contact_work"]),
-                str(m["agents_non_productive"]),
-                str(m["agents_error"]),
-            )
-        if not view.latest:
-            table.add_row("(waiting for the first window to close)", *[""] * 7)
-            for line in view.log_tail:
-                table.add_row(f"[dim]{line}[/dim]", *[""] * 7)
-        caption = (
-            "dead letters: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(view.dead_letters.items())) or "none yet")
-            + f"   ·   local Timestream: {timestream_records} records written"
-            + "\n`python -m local_stack.timestream` prints its latest rows   ·   Ctrl-C stops everything"
-        )
-        return Group(table, contact_table(view), caption)
-
-
 TIMESTREAM_REGION = "eu-west-1"
+ROLLING_MINUTES = 15
+
+
+def consume(view: JobView, stream: Any, log: Any) -> None:
+    """The job's stdout: every line to its log, every output record into the view."""
+    for line in stream:
+        log.write(line)
+        log.flush()
+        view.add(parse_output_line(line), line)
 
 
 def write_properties(run_dir: Path, endpoints: StackEndpoints) -> Path:
@@ -147,7 +50,7 @@ def write_properties(run_dir: Path, endpoints: StackEndpoints) -> Path:
             "initial.position": "TRIM_HORIZON",
         },
         # Contact windows are written at most every 10 s here (default 60 s), so the demo shows them soon.
-        "metrics": {"contact.emit_interval.seconds": "10"},
+        "metrics": {"contact.emit_interval.seconds": "10", "contact.rolling.seconds": str(ROLLING_MINUTES * 60)},
         "sink": {
             "types": "print,timestream",
             "timestream.region": TIMESTREAM_REGION,
@@ -212,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                     None,
                     env,
                 )
-                threading.Thread(target=view.consume, args=(job.stdout, job_log), daemon=True).start()
+                threading.Thread(target=consume, args=(view, job.stdout, job_log), daemon=True).start()
                 console.print(f"[bold]3/3[/bold] sending live Connect traffic for {args.agents} agents …")
                 generator = start(
                     [
@@ -238,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
                     env,
                 )
                 recording = Path(endpoints.moto_recording)
-                with Live(render(view, started, 0), console=console, refresh_per_second=2) as live:
+                with Live(render(view, 0, 0, ROLLING_MINUTES), console=console, refresh_per_second=2) as live:
                     while args.seconds == 0 or time.monotonic() - started < args.seconds:
                         for name, process in (("job", job), ("generator", generator)):
                             if process.poll() is not None:
                                 raise ServerFailed(f"the {name} stopped (code {process.returncode}); see {run_dir}")
-                        live.update(render(view, started, len(written_records(recording))))
+                        elapsed = time.monotonic() - started
+                        live.update(render(view, elapsed, len(written_records(recording)), ROLLING_MINUTES))
                         time.sleep(0.5)
             finally:
                 # The job and the generator go first, while the endpoints they talk to still answer.

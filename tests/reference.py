@@ -1,18 +1,22 @@
 """An independent reference for the job's figures, from the raw stream records.
 
-Written from the metric definitions (docs/METRICS.md) with plain `json`, sharing no code with the
-job or `connect_model`, so that a bug in one is not silently repeated in the other. It computes the
-final state the job must reach: per output key, the measures of the record with the highest version.
+Written from the metric definitions (contract v2: docs/METRICS.md, Amazon Connect's own definitions) with
+plain `json`, sharing no code with the job or `connect_model`, so that a bug in one is not silently
+repeated in the other. It computes the final state the job must reach: per output key, the measures of
+the record with the highest version.
 """
 
 import json
 import math
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ON_CONTACT = {"CONNECTED", "CONNECTED_ONHOLD", "ENDED"}
+ERROR = {"MISSED", "REJECTED", "ERROR"}
 AGENT_EVENT_TYPES = ("LOGIN", "LOGOUT", "STATE_CHANGE", "HEART_BEAT")
 MEASURES = (
     "agents_online",
@@ -87,9 +91,14 @@ def _instance_of(event: dict[str, Any]) -> str:
 
 
 def _profile_queues(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """The routing profile's queues, without the agent's own queue (`.../queue/agent/<id>`)."""
     snapshot = event.get("CurrentAgentSnapshot") or {}
     profile = (snapshot.get("Configuration") or {}).get("RoutingProfile") or {}
-    return [(_last(q["ARN"]), q.get("Name") or "") for q in profile.get("InboundQueues") or []]
+    return [
+        (_last(q["ARN"]), q.get("Name") or "")
+        for q in profile.get("InboundQueues") or []
+        if "/queue/agent/" not in q["ARN"]
+    ]
 
 
 def _contribution(event: dict[str, Any]) -> dict[str, int] | None:
@@ -100,14 +109,16 @@ def _contribution(event: dict[str, Any]) -> dict[str, int] | None:
     status_type = _status_type(snapshot["AgentStatus"])
     if status_type == "OFFLINE":
         return None
-    states = {c["State"] for c in snapshot.get("Contacts") or []}
+    contacts = snapshot.get("Contacts") or []
+    states = {c["State"] for c in contacts}
+    ringing_out = any(c["State"] == "CONNECTING" and c.get("InitiationMethod") == "OUTBOUND" for c in contacts)
     return {
         "agents_online": 1,
         "agents_available": int(status_type == "ROUTABLE" and not states),
-        "agents_on_contact": int(bool(states & ON_CONTACT)),
+        "agents_on_contact": int(bool(states & ON_CONTACT) or ringing_out),
         "agents_after_contact_work": int("ENDED" in states),
         "agents_non_productive": int(status_type == "CUSTOM"),
-        "agents_error": int(bool(states & {"MISSED", "ERROR"})),
+        "agents_error": int(bool(states & ERROR)),
         "agents_staffed": int(status_type != "CUSTOM"),
     }
 
@@ -198,56 +209,123 @@ def percentile_cont(values: list[float], fraction: float) -> float:
     return ordered[lower] + (position - lower) * (ordered[upper] - ordered[lower])
 
 
-def _average(values: list[float]) -> float:
-    return sum(sorted(values)) / len(values)
+def _average(values: list[float]) -> float | None:
+    return sum(sorted(values)) / len(values) if values else None
+
+
+def _queued(ctr: dict[str, Any]) -> bool:
+    queue = ctr.get("Queue")
+    return isinstance(queue, dict) and bool(queue.get("ARN")) and bool(queue.get("EnqueueTimestamp"))
+
+
+def _handled(ctr: dict[str, Any]) -> bool:
+    return bool((ctr.get("Agent") or {}).get("ConnectedToAgentTimestamp"))
+
+
+def _abandoned(ctr: dict[str, Any]) -> bool:
+    return (
+        not _handled(ctr)
+        and not ctr.get("NextContactId")
+        and ctr.get("DisconnectReason") in (None, "CUSTOMER_DISCONNECT")
+    )
+
+
+def figures(ctrs: list[dict[str, Any]], thresholds_s: tuple[int, ...] = (20, 60)) -> dict[str, Any]:
+    """The measures over queued contacts (absent ones left out, as the job writes them)."""
+    queued = len(ctrs)
+    waits = [float(c["Queue"].get("Duration") or 0) for c in ctrs]
+    handled = [c for c in ctrs if _handled(c)]
+    abandoned = [c for c in ctrs if _abandoned(c)]
+    measures: dict[str, Any] = {
+        "contacts_queued": queued,
+        "contacts_handled": len(handled),
+        "contacts_abandoned": len(abandoned),
+        "abandonment_rate": len(abandoned) / queued,
+    }
+    for x in thresholds_s:
+        measures[f"service_level_{x}s"] = sum(1 for w in waits if w <= x) / queued
+    agents = [c["Agent"] for c in handled]
+    handle = [
+        float(a.get("AgentInteractionDuration") or 0)
+        + float(a.get("CustomerHoldDuration") or 0)
+        + float(a.get("AfterContactWorkDuration") or 0)
+        for a in agents
+    ]
+    if handle:
+        measures["handle_time_avg_seconds"] = _average(handle)
+        for p in (50, 90, 95, 99):
+            measures[f"handle_time_p{p}_seconds"] = percentile_cont(handle, p / 100)
+        answered_waits = [float(c["Queue"].get("Duration") or 0) for c in handled]
+        measures["queue_wait_avg_seconds"] = _average(answered_waits)
+        measures["queue_wait_p90_seconds"] = percentile_cont(answered_waits, 0.9)
+    optional = {
+        "abandon_time_avg_seconds": _average([float(c["Queue"].get("Duration") or 0) for c in abandoned]),
+        "queue_time_max_seconds": max(waits),
+        "hold_time_avg_seconds": _average(
+            [float(a.get("CustomerHoldDuration") or 0) for a in agents if int(a.get("NumberOfHolds") or 0) > 0]
+        ),
+        "after_contact_work_avg_seconds": _average([float(a.get("AfterContactWorkDuration") or 0) for a in agents]),
+    }
+    measures.update({k: v for k, v in optional.items() if v is not None})
+    return measures
+
+
+Key = tuple[str, str, str, str]
+
+
+def _by_window(
+    lines: list[str], windows: Callable[[int], list[int]], thresholds_s: tuple[int, ...]
+) -> dict[Key, dict[str, Any]]:
+    """(row time ISO, instance_id, queue_id, channel) -> {"queue_name", "measures"}; `windows(disconnect_ms)`
+    gives the row times of the windows a contact belongs to."""
+    members: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    for ctr in contact_records(lines):
+        if not _queued(ctr):
+            continue
+        instance, queue = _last(ctr["InstanceARN"]), _last(ctr["Queue"]["ARN"])
+        channel = (ctr.get("Channel") or "VOICE").upper()
+        for row_time in windows(_ms(ctr["DisconnectTimestamp"])):
+            members[(iso(row_time), instance, queue, channel)].append(ctr)
+    result = {}
+    for key, ctrs in members.items():
+        newest = max(
+            ctrs, key=lambda c: (_ms(c.get("LastUpdateTimestamp") or c["DisconnectTimestamp"]), c["ContactId"])
+        )
+        result[key] = {"queue_name": newest["Queue"].get("Name") or "", "measures": figures(ctrs, thresholds_s)}
+    return result
 
 
 def queue_contact_metrics(
     lines: list[str], window_s: int = 60, thresholds_s: tuple[int, ...] = (20, 60)
-) -> dict[tuple[str, str, str, str], dict[str, Any]]:
-    """(window end ISO, instance_id, queue_id, channel) -> {"queue_name", "measures"}."""
+) -> dict[Key, dict[str, Any]]:
+    """Tumbling windows on DisconnectTimestamp: (window end ISO, instance_id, queue_id, channel) -> row."""
     step = window_s * 1000
-    windows: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for ctr in contact_records(lines):
-        queue = ctr.get("Queue")
-        if not isinstance(queue, dict) or not queue.get("ARN"):
-            continue
-        end = (_ms(ctr["DisconnectTimestamp"]) // step + 1) * step
-        key = (iso(end), _last(ctr["InstanceARN"]), _last(queue["ARN"]), ctr.get("Channel") or "VOICE")
-        windows[key].append(ctr)
-    result = {}
-    for key, ctrs in windows.items():
-        queued = len(ctrs)
-        waits = [float(c["Queue"].get("Duration") or 0) for c in ctrs]
-        handled = [c for c in ctrs if (c.get("Agent") or {}).get("ConnectedToAgentTimestamp")]
-        measures: dict[str, Any] = {
-            "contacts_queued": queued,
-            "contacts_handled": len(handled),
-            "contacts_abandoned": queued - len(handled),
-            "abandonment_rate": (queued - len(handled)) / queued,
-        }
-        for x in thresholds_s:
-            measures[f"service_level_{x}s"] = sum(1 for w in waits if w <= x) / queued
-        if handled:
-            agents = [c["Agent"] for c in handled]
-            handle = [
-                float(a.get("AgentInteractionDuration") or 0)
-                + float(a.get("CustomerHoldDuration") or 0)
-                + float(a.get("AfterContactWorkDuration") or 0)
-                for a in agents
-            ]
-            answered_waits = [float(c["Queue"].get("Duration") or 0) for c in handled]
-            measures["handle_time_avg_seconds"] = _average(handle)
-            for p in (50, 90, 95, 99):
-                measures[f"handle_time_p{p}_seconds"] = percentile_cont(handle, p / 100)
-            measures["queue_wait_avg_seconds"] = _average(answered_waits)
-            measures["queue_wait_p90_seconds"] = percentile_cont(answered_waits, 0.9)
-            measures["hold_time_avg_seconds"] = _average([float(a.get("CustomerHoldDuration") or 0) for a in agents])
-            measures["after_contact_work_avg_seconds"] = _average(
-                [float(a.get("AfterContactWorkDuration") or 0) for a in agents]
-            )
-        newest = max(
-            ctrs, key=lambda c: (_ms(c.get("LastUpdateTimestamp") or c["DisconnectTimestamp"]), c["ContactId"])
-        )
-        result[key] = {"queue_name": newest["Queue"].get("Name") or "", "measures": measures}
-    return result
+    return _by_window(lines, lambda d: [(d // step + 1) * step], thresholds_s)
+
+
+def queue_contact_metrics_rolling(
+    lines: list[str], window_s: int = 60, rolling_s: int = 900, thresholds_s: tuple[int, ...] = (20, 60)
+) -> dict[Key, dict[str, Any]]:
+    """At every window end T: the contacts disconnected in [T - rolling, T)."""
+    step, span = window_s * 1000, rolling_s * 1000
+    return _by_window(lines, lambda d: [t for t in range((d // step + 1) * step, d + span + 1, step)], thresholds_s)
+
+
+def queue_contact_metrics_daily(
+    lines: list[str], timezone: str = "UTC", thresholds_s: tuple[int, ...] = (20, 60)
+) -> dict[Key, dict[str, Any]]:
+    """Per local day of DisconnectTimestamp in `timezone`; the row time is that day's midnight, in UTC."""
+    zone = ZoneInfo(timezone)
+
+    def midnight(d: int) -> list[int]:
+        local = datetime.fromtimestamp(d / 1000, UTC).astimezone(zone)
+        start = datetime(local.year, local.month, local.day, tzinfo=zone)
+        return [round(start.astimezone(UTC).timestamp() * 1000)]
+
+    return _by_window(lines, midnight, thresholds_s)
+
+
+def local_midnight(day: str, timezone: str) -> str:
+    """`2026-01-05` in `timezone` -> its midnight as UTC ISO, as the daily rows carry it."""
+    start = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(timezone))
+    return iso(round(start.astimezone(UTC).timestamp() * 1000))

@@ -264,9 +264,9 @@ variable "job_properties" {
       "contact.allowed_lateness.seconds"   = "3600"
       "contact.dedup_ttl.seconds"          = "7200"
       "contact.emit_interval.seconds"      = "60"
-    }
-    parse = {
-      "engine" = "java"
+      "contact.rolling.seconds"            = "900"
+      "contact.daily.timezone"             = "UTC"
+      "queue.max_wait.seconds"             = "7200"
     }
     sink = {
       "types" = "timestream"

@@ -114,6 +114,7 @@ class UserContact:
     state: str | None
     queue_id: str | None
     state_start: datetime | None
+    initiation_method: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def _user_data(row: dict[str, Any]) -> UserCurrentData:
             state=c.get("AgentContactState"),
             queue_id=(c.get("Queue") or {}).get("Id"),
             state_start=c.get("StateStartTimestamp"),
+            initiation_method=c.get("InitiationMethod"),
         )
         for c in row.get("Contacts") or []
     )

@@ -182,3 +182,32 @@ def test_events_without_a_step_timestamp_use_the_envelope_time() -> None:
     event["detail"]["eventType"] = "COMPLETED"
     event["time"] = "2026-01-05T09:07:00Z"
     assert row(event)["Time"] == "1767604020000"
+
+
+def test_channel_is_upper_cased_as_the_job_writes_it() -> None:
+    envelope = load_fixture("contact_event_connected_to_agent_camel.json")
+    envelope["detail"]["channel"] = "Voice"  # as AWS's own DISCONNECTED sample writes it
+    assert dimensions(row(envelope))["channel"] == "VOICE"
+
+
+def test_completed_is_timed_by_the_end_of_after_contact_work_and_carries_its_times() -> None:
+    envelope = load_fixture("contact_event_connected_to_agent_camel.json")
+    envelope["detail"]["eventType"] = "COMPLETED"
+    envelope["detail"]["disconnectTimestamp"] = "2026-01-05T09:06:00.000Z"
+    envelope["detail"]["agentInfo"]["afterContactWorkStartTimestamp"] = "2026-01-05T09:06:00.000Z"
+    envelope["detail"]["agentInfo"]["afterContactWorkEndTimestamp"] = "2026-01-05T09:06:45.000Z"
+    record = row(envelope)
+    assert record["Time"] == "1767604005000"  # 09:06:45, the end of after-contact work
+    assert measures(record)["after_contact_work_seconds"] == ("DOUBLE", "45.0")
+    without_acw = copy.deepcopy(envelope)
+    del without_acw["detail"]["agentInfo"]["afterContactWorkEndTimestamp"]
+    assert row(without_acw)["Time"] == "1767603960000"  # no ACW: right after the disconnect, as Connect sends it
+
+
+def test_contact_data_updated_is_timed_by_its_envelope_and_a_placeholder_time_reads_as_absent() -> None:
+    envelope = load_fixture("contact_event_connected_to_agent_camel.json")
+    envelope["detail"]["eventType"] = "CONTACT_DATA_UPDATED"
+    envelope["detail"]["agentInfo"]["connectedToAgentTimestamp"] = "1970-01-01T00:00:00.001Z"  # not connected yet
+    record = row(envelope)
+    assert record["Time"] == "1767603660000"  # the envelope's time, 09:01:00
+    assert "connected_to_agent_time" not in measures(record)

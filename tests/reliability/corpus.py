@@ -25,7 +25,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CONTACT_EVENT_FILE = CORPUS / "contact_events.jsonl"
-VALID = ("agent_event", "ctr")
+VALID = ("agent_event", "ctr", "contact_event")
 
 Doc = dict[str, Any]
 
@@ -217,7 +217,31 @@ def stream_records() -> list[Doc]:
     group = "kinds"  # Objects of neither kind, unknown event types, missing snapshots and fields.
     add("empty_object", "unknown_kind", "{}")
     add("unrelated_object", "unknown_kind", '{"hello": "world"}')
-    add("eventbridge_envelope_on_the_stream", "unknown_kind", _dumps(contact_event()))
+    # Contact events, as the EventBridge rule puts them on the stream.
+    ce = contact_event()
+    add("eventbridge_envelope_on_the_stream", "contact_event", _dumps(ce))
+    add("contact_event_unknown_type", "unknown_event_type", _dumps(_set(ce, "detail.eventType", "SOMETHING_NEW")))
+    add("contact_event_data_updated", "contact_event", _dumps(_set(ce, "detail.eventType", "CONTACT_DATA_UPDATED")))
+    add("contact_event_other_source", "not_a_contact_event", _dumps(_set(ce, "source", "aws.events")))
+    add("contact_event_other_detail_type", "not_a_contact_event", _dumps(_set(ce, "detail-type", "Agent Event")))
+    add("contact_event_source_not_text", "not_a_contact_event", _dumps(_set(ce, "source", ["aws.connect"])))
+    add("contact_event_without_detail", "bad_detail", _dumps(_set(ce, "detail", ...)))
+    add("contact_event_instance_ARN_casing", "contact_event", _dumps(_set(_set(ce, "detail.instanceArn", ...),
+        "detail.instanceARN", ce["detail"]["instanceArn"])))  # fmt: skip
+    add("contact_event_channel_mixed_case", "contact_event", _dumps(_set(ce, "detail.channel", "Voice")))
+    add(
+        "contact_event_not_yet_connected_placeholder",
+        "contact_event",
+        _dumps(_set(ce, "detail.agentInfo.connectedToAgentTimestamp", "1970-01-01T00:00:00.001Z")),
+    )
+    add(
+        "contact_event_agent_queue",
+        "contact_event",
+        _dumps(_set(ce, "detail.queueInfo.queueArn", ce["detail"]["instanceArn"] + "/queue/agent/a1")),
+    )
+    # Keys fold by ASCII letters only: the Kelvin sign lower-cases to "k" in Unicode, not here.
+    add("contact_event_keys_fold_only_ascii", "contact_event",
+        _dumps(_set(ce, "detail.agentInfo.afterContactWor\u212aEndTimestamp", "not a time")))  # fmt: skip
     add("lower_case_keys", "unknown_kind", _dumps({k.lower(): v for k, v in agent_event().items()}))
     # Unknown or absent event types.
     for i, event_type in enumerate(["PING", "login", "STATE_CHANGE ", "HEART-BEAT", "\u0000", "LOGIN\u200b", "Ŀogin"]):
@@ -269,7 +293,11 @@ def stream_records() -> list[Doc]:
     add("ctr_contact_id_only", "bad_DisconnectTimestamp", '{"ContactId": "c1"}')
     add("ctr_without_last_update_uses_disconnect", "ctr", _dumps(_set(ctr(), "LastUpdateTimestamp", ...)))
     # Wrong types in every field the model reads.
-    for fields, base, kind in ((AGENT_EVENT_FIELDS, agent_event, "agent_event"), (CTR_FIELDS, ctr, "ctr")):
+    for fields, base, kind in (
+        (AGENT_EVENT_FIELDS, agent_event, "agent_event"),
+        (CTR_FIELDS, ctr, "ctr"),
+        (CONTACT_EVENT_FIELDS, contact_event, "contact_event"),
+    ):
         group = f"{kind}_wrong_types"
         for path, reason in fields.items():
             for type_name, value in _wrong_types(path):
@@ -448,9 +476,10 @@ def contact_events() -> list[Doc]:
         ]
     ):
         add(f"time_{i}", "bad_time", _set(contact_event(), "time", moment))
+        # Connect writes a time on 1970-01-01 for a step not reached yet: absent, not bad.
         add(
             f"enqueue_timestamp_{i}",
-            "bad_enqueueTimestamp",
+            "ok" if moment.startswith("1970-01-01T") else "bad_enqueueTimestamp",
             _set(contact_event(), "detail.queueInfo.enqueueTimestamp", moment),
         )
     add("queue_arn_lone_surrogate", "bad_queueArn", _set(contact_event(), "detail.queueInfo.queueArn", "q\ud800"))

@@ -80,9 +80,11 @@ def field_path(dotted: str) -> tuple:
     return tuple(int(part[1:-1]) if part.startswith("[") else part for part in dotted.split("."))
 
 
-READ_FIELDS = [(corpus.agent_event, field_path(p)) for p in corpus.AGENT_EVENT_FIELDS] + [
-    (corpus.ctr, field_path(p)) for p in corpus.CTR_FIELDS
-]
+READ_FIELDS = (
+    [(corpus.agent_event, field_path(p)) for p in corpus.AGENT_EVENT_FIELDS]
+    + [(corpus.ctr, field_path(p)) for p in corpus.CTR_FIELDS]
+    + [(corpus.contact_event, field_path(p)) for p in corpus.CONTACT_EVENT_FIELDS]
+)
 
 
 SPECIAL_NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 2**63, -(2**63) - 1, 10**400])
@@ -108,12 +110,12 @@ def right_typed_hostile(path: tuple) -> st.SearchStrategy[Any]:
 CONNECT_KEYS = sorted(
     {
         part.strip("[]0")
-        for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS)
+        for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS, corpus.CONTACT_EVENT_FIELDS)
         for p in table
         for part in p.split(".")
     }
     - {""}
-    | {"AWSContactTraceRecordFormatVersion"}
+    | {"AWSContactTraceRecordFormatVersion", "detail-type", "source"}
 )
 CONNECT_SHAPED = st.recursive(
     st.one_of(st.none(), st.booleans(), NUMBERS, ANY_TEXT, TIMESTAMP_LIKE),

@@ -18,7 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connect_model import AgentEvent, ContactTraceRecord, RejectedRecord, parse_contact_event, parse_stream_record
+from connect_model import (
+    AgentEvent,
+    ContactEvent,
+    ContactTraceRecord,
+    RejectedRecord,
+    parse_contact_event,
+    parse_stream_record,
+)
 from flink_app.parsing import MAX_DEAD_LETTER_CHARS, PARSED_COLUMNS, parsed_row
 from tests.reliability import corpus
 from tests.reliability.strategies import (
@@ -43,7 +50,7 @@ FIELDS = {
     for table in (corpus.AGENT_EVENT_FIELDS, corpus.CTR_FIELDS, corpus.CONTACT_EVENT_FIELDS)
     for reason in table.values()
 } | {"event"}
-STREAM_REASONS = {"not_json", "not_an_object", "unknown_kind", "too_large", "unknown_event_type"}
+STREAM_REASONS = {"not_json", "not_an_object", "unknown_kind", "too_large", "unknown_event_type", "not_a_contact_event"}
 STREAM_REASONS |= {"missing_CurrentAgentSnapshot", "future_timestamp"} | {
     f"{prefix}_{f}" for f in FIELDS for prefix in ("bad", "missing")
 }
@@ -60,11 +67,13 @@ FUZZ = settings(
 
 
 def outcome(data: str | bytes) -> str:
-    """`agent_event`, `ctr` or the reason; any other exception fails the test (a crash)."""
+    """`agent_event`, `ctr`, `contact_event` or the reason; any other exception fails the test (a crash)."""
     try:
         record = parse_stream_record(data)
     except RejectedRecord as rejected:
         return rejected.reason
+    if isinstance(record, ContactEvent):
+        return "contact_event"
     return "agent_event" if isinstance(record, AgentEvent) else "ctr"
 
 
@@ -83,7 +92,7 @@ def strings_in(value: Any) -> list[str]:
 
 def assert_row_is_well_typed(row: dict[str, Any]) -> None:
     """What Flink's serializer needs from the parse step: the declared types, and text that UTF-8 can encode."""
-    assert row["kind"] in ("agent_event", "ctr", "dead_letter")
+    assert row["kind"] in ("agent_event", "ctr", "contact_event", "dead_letter")
     for name, value in row.items():
         for text in strings_in(value):
             text.encode()  # a lone surrogate would fail here, as it would in Flink's serializer
@@ -249,7 +258,7 @@ def test_fuzz_contact_events(event: Any) -> None:
     try:
         parsed = parse_contact_event(event)
     except RejectedRecord as rejected:
-        assert re.fullmatch(r"(bad|missing)_[A-Za-z]+", rejected.reason), rejected.reason
+        assert re.fullmatch(r"(bad|missing)_[A-Za-z]+|not_a_contact_event", rejected.reason), rejected.reason
         return
     for value in (parsed.event_id, parsed.contact_id, parsed.instance_arn, parsed.event_type, parsed.queue_arn):
         assert value is None or (isinstance(value, str) and value.encode() is not None)

@@ -94,11 +94,12 @@ def test_the_whole_corpus_as_one_batch_is_fully_accounted_for(
     bad = sum(n for reason, n in expected.items() if reason not in corpus.VALID)
     assert counted["RejectedRecords"] == bad
     assert counted["SkippedContactTraceRecords"] == expected["ctr"]
+    assert counted["SkippedContactEvents"] == expected["contact_event"]
     logged = Counter(r.reason for r in log_records if r.getMessage().startswith("Unusable stream record skipped"))
     assert logged == Counter({reason: n for reason, n in expected.items() if reason not in corpus.VALID})
     agent_events = [data for case, data in payloads if case["expect"] == "agent_event"]
     assert stored_identities(timestream) == {expected_identity(data) for data in agent_events}
-    assert expected["agent_event"] + expected["ctr"] + bad == len(payloads)
+    assert expected["agent_event"] + expected["ctr"] + expected["contact_event"] + bad == len(payloads)
 
 
 def test_timestream_throttling_5xx_and_resets_are_absorbed_by_the_sdks_retries(

@@ -1,8 +1,8 @@
 """The JVM parse step equals the Python one, row for row, on every kind of input.
 
-The job parses in the JVM (`io.github.connectmonitor.parse`, `parse.engine=java`, the default) for speed;
-the shared Python model (`connect_model`, through `flink_app.parsing.parsed_row`) is the reference the
-Lambdas and the generator use. Both run here side by side on the bad-input corpus, large and deep records,
+The job parses in the JVM (`io.github.connectmonitor.parse`) for speed; the shared Python model
+(`connect_model`, through `flink_app.parsing.parsed_row`, the row's specification) is the one the Lambdas and
+the generator use. Both run here side by side on the bad-input corpus, large and deep records,
 generated Connect traffic and fuzzed documents: every column of every row must be equal, type included
 (so a bad record gets the same dead-letter reason whichever step parsed it).
 """
@@ -151,8 +151,14 @@ def test_fuzz_arbitrary_text(jvm: JvmParser, data: str) -> None:
 
 
 @FUZZ
-@given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())))
-def test_fuzz_mutated_agent_events_and_ctrs(jvm: JvmParser, document: Any) -> None:
+@given(
+    document=st.one_of(
+        mutated_documents(corpus.agent_event()),
+        mutated_documents(corpus.ctr()),
+        mutated_documents(corpus.contact_event()),
+    )
+)
+def test_fuzz_mutated_agent_events_ctrs_and_contact_events(jvm: JvmParser, document: Any) -> None:
     assert_same_row(jvm, text_of(document))
 
 
@@ -173,7 +179,14 @@ def test_fuzz_right_typed_hostile_values(jvm: JvmParser, case: tuple) -> None:
 
 
 @FUZZ
-@given(document=st.one_of(mutated_documents(corpus.agent_event()), mutated_documents(corpus.ctr())), cut=st.integers(0))
+@given(
+    document=st.one_of(
+        mutated_documents(corpus.agent_event()),
+        mutated_documents(corpus.ctr()),
+        mutated_documents(corpus.contact_event()),
+    ),
+    cut=st.integers(0),
+)
 def test_fuzz_truncated_records(jvm: JvmParser, document: Any, cut: int) -> None:
     text = text_of(document)
     assert_same_row(jvm, text[: cut % max(len(text), 1)])

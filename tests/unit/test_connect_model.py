@@ -147,6 +147,7 @@ def test_contact_events_accept_both_detail_casings(casing: str) -> None:
     envelope = {
         "id": "e1",
         "time": "2026-01-05T09:00:00Z",
+        "source": "aws.connect",
         "detail-type": "Amazon Connect Contact Event",
         "detail": detail,
     }

@@ -32,25 +32,35 @@ def test_output_lines_are_read_back_and_noise_ignored() -> None:
     assert parse_output_line("INFO some log line") is None
 
 
-def test_the_live_view_shows_the_newest_version_of_the_newest_contact_window() -> None:
+def test_the_live_view_shows_the_newest_version_of_each_series_and_how_often_it_was_written() -> None:
     import io
 
     from rich.console import Console
 
-    from local_stack.demo import JobView, render
+    from local_stack.demo import consume
+    from local_stack.live_view import JobView, render
 
-    def line(table: str, time: str, version: int, queued: int) -> str:
+    def line(table: str, time: str, version: int, measures: str) -> str:
         dims = '{"instance_id":"i","queue_id":"q","queue_name":"Sales","channel":"VOICE"}'
-        return f'{table}> +I[{{"table":"{table}","time":"{time}","dimensions":{dims},"measures":{{"contacts_queued":{queued}}},"version":{version}}}]\n'  # noqa: E501
+        return f'{table}> +I[{{"table":"{table}","time":"{time}","dimensions":{dims},"measures":{{{measures}}},"version":{version}}}]\n'  # noqa: E501
 
     view = JobView()
     lines = [
-        line("queue_contact_metrics", "2026-01-05T09:01:00Z", 1, 3),
-        line("queue_contact_metrics", "2026-01-05T09:01:00Z", 2, 4),
-        line("queue_contact_metrics", "2026-01-05T09:00:00Z", 5, 9),
+        line("queue_contact_metrics_daily", "2026-01-05T00:00:00Z", 1, '"contacts_queued":3'),
+        line("queue_contact_metrics_daily", "2026-01-05T00:00:00Z", 2, '"contacts_queued":4'),
+        line("queue_contact_metrics_daily", "2026-01-04T00:00:00Z", 5, '"contacts_queued":9'),
+        line("queue_contact_metrics_rolling", "2026-01-05T09:15:00Z", 1, '"contacts_queued":2'),
+        line(
+            "queue_contacts_waiting", "2026-01-05T09:15:10Z", 1, '"contacts_in_queue":3,"oldest_contact_age_seconds":75'
+        ),  # noqa: E501
+        "a log line, not a record\n",
     ]
-    view.consume(iter(lines), io.StringIO())
-    assert view.contacts[("Sales", "VOICE")]["measures"]["contacts_queued"] == 4
-    console = Console(file=io.StringIO(), width=140)
-    console.print(render(view, 0.0, 0))
-    assert "queue_contact_metrics" in console.file.getvalue()
+    consume(view, iter(lines), io.StringIO())
+    today = view.latest("queue_contact_metrics_daily")[("Sales", "VOICE")]
+    assert today["measures"]["contacts_queued"] == 4, "the newest day, at its highest version"
+    assert view.rewrites("queue_contact_metrics_daily", today, ("Sales", "VOICE")) == 1
+    console = Console(file=io.StringIO(), width=200)
+    console.print(render(view, 0.0, 0, 15))
+    screen = console.file.getvalue()
+    assert "Queues now" in screen and "1:15" in screen, "In queue and Oldest (1 min 15 s)"
+    assert "the last 15 minutes" in screen

@@ -33,8 +33,10 @@ locals {
       "contact.allowed_lateness.seconds",
       "contact.dedup_ttl.seconds",
       "contact.emit_interval.seconds",
+      "contact.rolling.seconds",
+      "contact.daily.timezone",
+      "queue.max_wait.seconds",
     ]
-    parse = ["engine"]
     sink = [
       "types",
       "timestream.database",

@@ -10,16 +10,19 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Instant;
+import java.time.ZoneId;
 
 /**
- * Stage 1 of {@code queue_contact_metrics}, keyed by contact: keeps the best copy of each CTR (the
- * highest {@code LastUpdateTimestamp}; an equal one is a duplicate) and tells the window stage to
- * take back the copy it replaces and add the new one.
+ * Stage 1 of the contact metrics, keyed by contact: keeps the best copy of each CTR (the highest
+ * {@code LastUpdateTimestamp}; an equal one is a duplicate) and tells the window stages of every
+ * {@link ContactView} to take back the copy it replaces and add the new one. Only a queued contact
+ * ({@link ContactRecord#counts}) goes to the windows.
  *
  * <p>CTRs reach the stream minutes after their contact, so they are not held to the agent-event
  * watermark on arrival; the watermark only says when a window is final: a copy whose window (or
  * whose predecessor's window) ended more than {@code allowed_lateness} before the watermark goes to
- * the dead letters as {@code too_late}. The best copy is kept until the watermark passes
+ * the dead letters as {@code too_late}, for every view (a contact counts in all views or in none). The
+ * best copy is kept until the watermark passes
  * {@code DisconnectTimestamp + dedup_ttl} (at least window + allowed lateness, so a re-delivery that
  * may still change a window always finds its predecessor).
  */
@@ -30,22 +33,33 @@ public class ContactDedupFunction extends KeyedProcessFunction<String, ContactRe
     private final long windowMillis;
     private final long allowedLatenessMillis;
     private final long ttlMillis;
+    private final long rollingMillis;
+    private final String zoneId;
+    private transient ZoneId zone;
 
     private transient ValueState<ContactRecord> best;
     private transient Counter duplicates;
     private transient Counter late;
 
-    public ContactDedupFunction(long windowMillis, long allowedLatenessMillis, long ttlMillis) {
+    public ContactDedupFunction(
+            long windowMillis, long allowedLatenessMillis, long ttlMillis, long rollingMillis, String zoneId) {
         if (ttlMillis < windowMillis + allowedLatenessMillis) {
             throw new IllegalArgumentException("contact.dedup_ttl must be at least contact.window + allowed_lateness");
         }
+        if (rollingMillis <= 0 || rollingMillis % windowMillis != 0) {
+            throw new IllegalArgumentException("contact.rolling must be a positive multiple of contact.window");
+        }
+        ZoneId.of(zoneId); // fails at build time, not in a running job
         this.windowMillis = windowMillis;
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.ttlMillis = ttlMillis;
+        this.rollingMillis = rollingMillis;
+        this.zoneId = zoneId;
     }
 
     @Override
     public void open(Configuration parameters) {
+        zone = ZoneId.of(zoneId);
         best = getRuntimeContext().getState(new ValueStateDescriptor<>("best", TypeInformation.of(ContactRecord.class)));
         org.apache.flink.metrics.MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ManagedFlinkMetrics.GROUP);
         duplicates = metrics.counter("ctrDuplicates");
@@ -58,7 +72,7 @@ public class ContactDedupFunction extends KeyedProcessFunction<String, ContactRe
 
     private boolean closed(ContactRecord contact, long watermark) {
         long end = windowStart(contact.disconnectTime, windowMillis) + windowMillis;
-        return contact.queued() && end + allowedLatenessMillis - 1 <= watermark;
+        return contact.counts() && end + allowedLatenessMillis - 1 <= watermark;
     }
 
     @Override
@@ -77,19 +91,22 @@ public class ContactDedupFunction extends KeyedProcessFunction<String, ContactRe
                     "LastUpdateTimestamp", Instant.ofEpochMilli(contact.lastUpdateTime).toString())));
             return;
         }
-        if (previous != null && previous.queued()) {
-            out.collect(change(previous, true));
+        if (previous != null && previous.counts()) {
+            emitChanges(previous, true, out);
         }
-        if (contact.queued()) {
-            out.collect(change(contact, false));
+        if (contact.counts()) {
+            emitChanges(contact, false, out);
         }
         best.update(contact);
         ctx.timerService().registerEventTimeTimer(contact.disconnectTime + ttlMillis - 1);
     }
 
-    private ContactChange change(ContactRecord contact, boolean retract) {
-        long start = windowStart(contact.disconnectTime, windowMillis);
-        return new ContactChange(contact, retract, start, start + windowMillis);
+    private void emitChanges(ContactRecord contact, boolean retract, Collector<ContactChange> out) {
+        for (ContactView view : ContactView.values()) {
+            for (ContactView.Window window : view.windows(contact.disconnectTime, windowMillis, rollingMillis, zone)) {
+                out.collect(new ContactChange(contact, retract, view, window));
+            }
+        }
     }
 
     @Override

@@ -20,20 +20,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Stage 2 of {@code queue_contact_metrics}, keyed by (instance, queue, channel, window): keeps the
- * window's contacts and emits its figures when they changed, at most once per
+ * Stage 2 of the contact metrics, one instance per {@link ContactView}, keyed by (instance, queue,
+ * channel, window): keeps the window's contacts and emits its figures when they changed, at most once per
  * {@code emit_interval} of processing time, each emission with a higher version (its wall-clock
  * milliseconds, and above the window's last one, so also above what a crashed run wrote), so that
- * Timestream keeps the newest. The window is final, and its state dropped, when the watermark
- * passes its end plus {@code allowed_lateness}; figures not yet emitted are emitted then.
+ * Timestream keeps the newest. A rolling window is first emitted when the watermark reaches its end
+ * ({@link ContactView#writtenBeforeItsEnd}). The window is final, and its state dropped, when the
+ * watermark passes its end plus {@code allowed_lateness}; figures not yet emitted are emitted then.
  */
 public class ContactWindowFunction extends KeyedProcessFunction<String, ContactChange, Row> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String TIME_COLUMN = "window_end";
-
-    private final long windowMillis;
+    private final ContactView view;
     private final long allowedLatenessMillis;
     private final long emitIntervalMillis;
     private final int[] thresholdsSeconds;
@@ -44,18 +43,24 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
     private transient ValueState<Long> emitTimer;
     private transient ValueState<String> lastFigures;
     private transient ValueState<String> queueName;
+    private transient ValueState<ContactChange> window;
 
     public ContactWindowFunction(
-            long windowMillis, long allowedLatenessMillis, long emitIntervalMillis, int[] thresholdsSeconds) {
-        this.windowMillis = windowMillis;
+            ContactView view, long allowedLatenessMillis, long emitIntervalMillis, int[] thresholdsSeconds) {
+        this.view = view;
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.emitIntervalMillis = emitIntervalMillis;
         this.thresholdsSeconds = thresholdsSeconds.clone();
     }
 
-    public static RowTypeInfo rowType(int[] thresholdsSeconds) {
+    /** The row's time column: the window end, or the day's start for the daily view. */
+    public static String timeColumn(ContactView view) {
+        return view == ContactView.DAILY ? "day_start" : "window_end";
+    }
+
+    public static RowTypeInfo rowType(ContactView view, int[] thresholdsSeconds) {
         List<String> names = new ArrayList<>(
-                List.of(TIME_COLUMN, "instance_id", "queue_id", "queue_name", "channel", "version"));
+                List.of(timeColumn(view), "instance_id", "queue_id", "queue_name", "channel", "version"));
         List<TypeInformation<?>> types = new ArrayList<>(
                 List.of(Types.LOCAL_DATE_TIME, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.LONG));
         List<String> measures = WindowFigures.measureNames(thresholdsSeconds);
@@ -75,16 +80,25 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         emitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-timer", Types.LONG));
         lastFigures = getRuntimeContext().getState(new ValueStateDescriptor<>("last-figures", Types.STRING));
         queueName = getRuntimeContext().getState(new ValueStateDescriptor<>("queue-name", Types.STRING));
+        window = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("window", TypeInformation.of(ContactChange.class)));
     }
 
     @Override
     public void processElement(ContactChange change, Context ctx, Collector<Row> out) throws Exception {
+        if (window.value() == null) {
+            window.update(change); // the window's dimensions and times
+        }
         if (change.retract) {
             contacts.remove(change.contact.contactId);
         } else {
             contacts.put(change.contact.contactId, change.contact);
         }
         ctx.timerService().registerEventTimeTimer(change.windowEnd + allowedLatenessMillis - 1);
+        if (!view.writtenBeforeItsEnd() && ctx.timerService().currentWatermark() < change.windowEnd - 1) {
+            ctx.timerService().registerEventTimeTimer(change.windowEnd - 1); // first written then
+            return;
+        }
         if (emitTimer.value() == null) {
             long now = ctx.timerService().currentProcessingTime();
             Long last = lastEmit.value();
@@ -101,6 +115,10 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
             emitIfChanged(ctx, out);
             return;
         }
+        if (timestamp < window.value().windowEnd + allowedLatenessMillis - 1) {
+            emitIfChanged(ctx, out); // a rolling window's end: its first write
+            return;
+        }
         emitIfChanged(ctx, out); // the window is final: what is not out yet goes now
         Long timer = emitTimer.value();
         if (timer != null) {
@@ -112,25 +130,29 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         emitTimer.clear();
         lastFigures.clear();
         queueName.clear();
+        window.clear();
     }
 
     private void emitIfChanged(OnTimerContext ctx, Collector<Row> out) throws Exception {
-        List<ContactRecord> window = new ArrayList<>();
+        List<ContactRecord> members = new ArrayList<>();
         ContactRecord newest = null;
         for (ContactRecord contact : contacts.values()) {
-            window.add(contact);
+            members.add(contact);
             if (newest == null || contact.lastUpdateTime > newest.lastUpdateTime
                     || (contact.lastUpdateTime == newest.lastUpdateTime && contact.contactId.compareTo(newest.contactId) > 0)) {
                 newest = contact;
             }
         }
-        Object[] figures = WindowFigures.compute(window, thresholdsSeconds);
+        Object[] figures = WindowFigures.compute(members, thresholdsSeconds);
         String fingerprint = Arrays.toString(figures);
-        if (fingerprint.equals(lastFigures.value()) || (lastFigures.value() == null && window.isEmpty())) {
+        if (fingerprint.equals(lastFigures.value()) || (lastFigures.value() == null && members.isEmpty())) {
             return;
         }
-        String[] key = ctx.getCurrentKey().split("\\|", -1);
-        long windowEnd = Long.parseLong(key[3]);
+        ContactChange id = window.value();
+        if (id == null) {
+            return; // a timer of a window already final
+        }
+        long rowTime = id.rowTime;
         // The version is the emission's wall-clock time (and above the last one): a job restored from a
         // checkpoint re-emits windows it had written after that checkpoint, and a counter restored with the
         // state would reuse their versions, which Timestream rejects when the figures differ.
@@ -138,14 +160,14 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         long next = version.value() == null ? Math.max(1L, now) : Math.max(version.value() + 1, now);
         Row row = new Row(6 + figures.length);
         row.setField(0, LocalDateTime.ofEpochSecond(
-                Math.floorDiv(windowEnd, 1000L), (int) Math.floorMod(windowEnd, 1000L) * 1_000_000, ZoneOffset.UTC));
-        row.setField(1, key[0]);
-        row.setField(2, key[1]);
+                Math.floorDiv(rowTime, 1000L), (int) Math.floorMod(rowTime, 1000L) * 1_000_000, ZoneOffset.UTC));
+        row.setField(1, id.contact.instanceId);
+        row.setField(2, id.contact.queueId);
         if (newest != null && newest.queueName != null && !newest.queueName.isEmpty()) {
             queueName.update(newest.queueName); // an emptied window keeps its series' name
         }
         row.setField(3, nullToEmpty(queueName.value()));
-        row.setField(4, key[2]);
+        row.setField(4, id.contact.channel);
         row.setField(5, next);
         for (int i = 0; i < figures.length; i++) {
             row.setField(6 + i, figures[i]);

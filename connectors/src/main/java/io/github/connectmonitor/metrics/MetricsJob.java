@@ -7,24 +7,29 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.types.Row;
 
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The metric operators behind the parse step, wired once for the live job and for replay (the
- * PyFlink job calls {@link #build} through py4j, so no Python runs after the parse step):
+ * The job's operators, wired once for the live job and for replay (the PyFlink job calls {@link #build}
+ * through py4j with the raw stream, so no record passes through Python):
  *
  * <pre>
- * parsed rows ─▶ ParsedRowRouter ─┬─ agent events ─▶ keyBy agent ─▶ AgentStateFunction ─▶ keyBy instance ─▶ QueueSnapshotFunction ─▶ agent_state_by_queue
- *                                 ├─ CTRs ─▶ keyBy contact ─▶ ContactDedupFunction ─▶ keyBy window ─▶ ContactWindowFunction ─▶ queue_contact_metrics
- *                                 └─ dead letters (+ too_late from the keyed stages) ─▶ dead_letter
+ * raw ─▶ ParseAndRoute ─┬─ agent events ─▶ keyBy agent ─▶ AgentStateFunction ─▶ keyBy instance ─▶ QueueSnapshotFunction ─▶ agent_state_by_queue
+ *                       ├─ CTRs ─▶ keyBy contact ─▶ ContactDedupFunction ─┬─▶ keyBy window ─▶ ContactWindowFunction ─▶ queue_contact_metrics
+ *                       │                                                 ├─▶ (rolling)     ─▶ ContactWindowFunction ─▶ queue_contact_metrics_rolling
+ *                       │                                                 └─▶ (daily)       ─▶ ContactWindowFunction ─▶ queue_contact_metrics_daily
+ *                       ├─ contact steps (contact events, CTR ends) ─▶ keyBy contact ─▶ ContactQueueFunction ─┐
+ *                       │   queue names (agent-state changes, CTRs) ──────────────────────────────────────────┴▶ keyBy instance ─▶ QueueWaitingFunction ─▶ queue_contacts_waiting
+ *                       └─ dead letters (+ too_late from the keyed stages) ─▶ dead_letter
  * </pre>
  */
 public final class MetricsJob {
 
-    /** The settings {@link #build} takes, all in milliseconds except the thresholds (seconds, comma-separated). */
+    /** The settings {@link #build} takes: milliseconds, the thresholds (seconds, comma-separated) and a time zone. */
     public static final Set<String> SETTINGS = new TreeSet<>(List.of(
             "agent_state.interval.ms",
             "agent_state.stale_after.ms",
@@ -32,15 +37,21 @@ public final class MetricsJob {
             "contact.allowed_lateness.ms",
             "contact.dedup_ttl.ms",
             "contact.emit_interval.ms",
+            "contact.rolling.ms",
+            "contact.daily.timezone",
+            "queue.max_wait.ms",
             "service_level.thresholds.seconds"));
 
     private final DataStream<Row> agentStateByQueue;
-    private final DataStream<Row> queueContactMetrics;
+    private final Map<ContactView, DataStream<Row>> contactMetrics;
+    private final DataStream<Row> queueContactsWaiting;
     private final DataStream<Row> deadLetters;
 
-    private MetricsJob(DataStream<Row> agentState, DataStream<Row> contactMetrics, DataStream<Row> deadLetters) {
+    private MetricsJob(DataStream<Row> agentState, Map<ContactView, DataStream<Row>> contactMetrics,
+            DataStream<Row> waiting, DataStream<Row> deadLetters) {
         this.agentStateByQueue = agentState;
-        this.queueContactMetrics = contactMetrics;
+        this.contactMetrics = contactMetrics;
+        this.queueContactsWaiting = waiting;
         this.deadLetters = deadLetters;
     }
 
@@ -49,14 +60,26 @@ public final class MetricsJob {
     }
 
     public DataStream<Row> queueContactMetrics() {
-        return queueContactMetrics;
+        return contactMetrics.get(ContactView.TUMBLING);
+    }
+
+    public DataStream<Row> queueContactMetricsRolling() {
+        return contactMetrics.get(ContactView.ROLLING);
+    }
+
+    public DataStream<Row> queueContactMetricsDaily() {
+        return contactMetrics.get(ContactView.DAILY);
+    }
+
+    public DataStream<Row> queueContactsWaiting() {
+        return queueContactsWaiting;
     }
 
     public DataStream<Row> deadLetters() {
         return deadLetters;
     }
 
-    public static MetricsJob build(DataStream<Row> parsed, List<String> columnNames, Map<String, String> settings) {
+    public static MetricsJob build(DataStream<String> raw, Map<String, String> settings) {
         if (!SETTINGS.equals(new TreeSet<>(settings.keySet()))) {
             throw new IllegalArgumentException("MetricsJob.build needs exactly the settings " + SETTINGS + ", got "
                     + new TreeSet<>(settings.keySet()));
@@ -67,16 +90,19 @@ public final class MetricsJob {
         long lateness = Long.parseLong(settings.get("contact.allowed_lateness.ms"));
         long ttl = Long.parseLong(settings.get("contact.dedup_ttl.ms"));
         long emitInterval = Long.parseLong(settings.get("contact.emit_interval.ms"));
+        long rolling = Long.parseLong(settings.get("contact.rolling.ms"));
+        String zone = settings.get("contact.daily.timezone");
+        long maxWait = Long.parseLong(settings.get("queue.max_wait.ms"));
         int[] thresholds = Arrays.stream(settings.get("service_level.thresholds.seconds").split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .mapToInt(Integer::parseInt)
                 .toArray();
 
-        SingleOutputStreamOperator<AgentEvent> agentEvents = parsed
-                .process(new ParsedRowRouter(columnNames), TypeInformation.of(AgentEvent.class))
-                .name("route by kind")
-                .uid("route-by-kind");
+        SingleOutputStreamOperator<AgentEvent> agentEvents = raw
+                .process(new ParseAndRoute(), TypeInformation.of(AgentEvent.class))
+                .name("parse and route by kind (JVM)")
+                .uid("parse-and-route");
 
         SingleOutputStreamOperator<AgentDelta> deltas = agentEvents
                 .keyBy(new AgentKey())
@@ -89,22 +115,49 @@ public final class MetricsJob {
                 .name("agent state: per instance")
                 .uid("agent-state-per-instance");
 
-        DataStream<ContactRecord> contacts = agentEvents.getSideOutput(ParsedRowRouter.CONTACTS);
+        DataStream<ContactRecord> contacts = agentEvents.getSideOutput(ParseAndRoute.CONTACTS);
         SingleOutputStreamOperator<ContactChange> changes = contacts
                 .keyBy(new ContactKey())
-                .process(new ContactDedupFunction(window, lateness, ttl), TypeInformation.of(ContactChange.class))
+                .process(new ContactDedupFunction(window, lateness, ttl, rolling, zone),
+                        TypeInformation.of(ContactChange.class))
                 .name("contacts: best copy per contact")
                 .uid("contacts-dedup");
-        SingleOutputStreamOperator<Row> contactMetrics = changes
-                .keyBy(new WindowKey())
-                .process(new ContactWindowFunction(window, lateness, emitInterval, thresholds),
-                        ContactWindowFunction.rowType(thresholds))
-                .name("contacts: per queue window")
-                .uid("contacts-window");
+        Map<ContactView, DataStream<Row>> contactMetrics = new EnumMap<>(ContactView.class);
+        for (ContactView view : ContactView.values()) {
+            String name = view.name().toLowerCase(java.util.Locale.ROOT);
+            contactMetrics.put(view, changes
+                    .filter(change -> change.view == view)
+                    .name("contacts: " + name + " windows")
+                    .uid("contacts-" + name + "-filter")
+                    .keyBy(new WindowKey())
+                    .process(new ContactWindowFunction(view, lateness, emitInterval, thresholds),
+                            ContactWindowFunction.rowType(view, thresholds))
+                    .name("contacts: per queue " + name + " window")
+                    .uid(view == ContactView.TUMBLING ? "contacts-window" : "contacts-" + name + "-window"));
+        }
+
+        SingleOutputStreamOperator<WaitReport> waits = agentEvents.getSideOutput(ParseAndRoute.STEPS)
+                .keyBy(new StepKey())
+                .process(new ContactQueueFunction(interval, maxWait), TypeInformation.of(WaitReport.class))
+                .name("live queue: per contact")
+                .uid("live-queue-per-contact");
+        DataStream<WaitReport> names = deltas
+                .flatMap(new QueueNames.FromAgentState(), TypeInformation.of(WaitReport.class))
+                .name("live queue: names from agent events")
+                .uid("live-queue-names-agents")
+                .union(contacts
+                        .flatMap(new QueueNames.FromContacts(), TypeInformation.of(WaitReport.class))
+                        .name("live queue: names from CTRs")
+                        .uid("live-queue-names-ctrs"));
+        SingleOutputStreamOperator<Row> waiting = waits.union(names)
+                .keyBy(new ReportInstance())
+                .process(new QueueWaitingFunction(interval, maxWait), QueueWaitingFunction.ROW_TYPE)
+                .name("live queue: per instance")
+                .uid("live-queue-per-instance");
 
         DataStream<Row> dead = agentEvents.getSideOutput(DeadLetters.TAG)
                 .union(deltas.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG));
-        return new MetricsJob(snapshots, contactMetrics, dead);
+        return new MetricsJob(snapshots, contactMetrics, waiting, dead);
     }
 
     static final class AgentKey implements KeySelector<AgentEvent, String> {
@@ -140,6 +193,24 @@ public final class MetricsJob {
         @Override
         public String getKey(ContactChange change) {
             return change.windowKey();
+        }
+    }
+
+    static final class StepKey implements KeySelector<ContactStep, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(ContactStep step) {
+            return step.contactKey();
+        }
+    }
+
+    static final class ReportInstance implements KeySelector<WaitReport, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(WaitReport report) {
+            return report.instanceId;
         }
     }
 }

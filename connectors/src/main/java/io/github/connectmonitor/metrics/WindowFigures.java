@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The figures of one contact window (docs/METRICS.md, {@code queue_contact_metrics}), as a pure
- * function of the window's contacts. Rates and times are null where their population is empty.
+ * function of the window's contacts, all of them queued. Rates and times are null where their
+ * population is empty.
  */
 public final class WindowFigures {
 
@@ -27,6 +28,8 @@ public final class WindowFigures {
                 "handle_time_p99_seconds",
                 "queue_wait_avg_seconds",
                 "queue_wait_p90_seconds",
+                "abandon_time_avg_seconds",
+                "queue_time_max_seconds",
                 "hold_time_avg_seconds",
                 "after_contact_work_avg_seconds"));
         return names;
@@ -38,13 +41,16 @@ public final class WindowFigures {
     /** The values in {@link #measureNames} order: Long for counts, Double (or null) otherwise. */
     public static Object[] compute(Iterable<ContactRecord> contacts, int[] thresholdsSeconds) {
         List<Double> handle = new ArrayList<>();
-        List<Double> wait = new ArrayList<>();
+        List<Double> answeredWait = new ArrayList<>();
+        List<Double> abandonWait = new ArrayList<>();
         List<Double> hold = new ArrayList<>();
         List<Double> acw = new ArrayList<>();
         long queued = 0;
+        double longestWait = Double.NEGATIVE_INFINITY;
         long[] withinThreshold = new long[thresholdsSeconds.length];
         for (ContactRecord contact : contacts) {
             queued++;
+            longestWait = Math.max(longestWait, contact.queueWaitSeconds);
             for (int i = 0; i < thresholdsSeconds.length; i++) {
                 if (contact.queueWaitSeconds <= thresholdsSeconds[i]) {
                     withinThreshold[i]++;
@@ -52,30 +58,37 @@ public final class WindowFigures {
             }
             if (contact.handled) {
                 handle.add(contact.handleSeconds);
-                wait.add(contact.queueWaitSeconds);
-                hold.add(contact.holdSeconds);
+                answeredWait.add(contact.queueWaitSeconds);
                 acw.add(contact.afterContactWorkSeconds);
+                if (contact.held) {
+                    hold.add(contact.holdSeconds);
+                }
+            } else if (contact.abandoned) {
+                abandonWait.add(contact.queueWaitSeconds);
             }
         }
         long handled = handle.size();
+        long abandoned = abandonWait.size();
         List<Object> values = new ArrayList<>();
         values.add(queued);
         values.add(handled);
-        values.add(queued - handled);
-        values.add(queued == 0 ? null : (double) (queued - handled) / queued);
+        values.add(abandoned);
+        values.add(queued == 0 ? null : (double) abandoned / queued);
         for (long within : withinThreshold) {
             values.add(queued == 0 ? null : (double) within / queued);
         }
         double[] handleSorted = sorted(handle);
-        double[] waitSorted = sorted(wait);
-        values.add(handled == 0 ? null : sum(handleSorted) / handled);
+        double[] waitSorted = sorted(answeredWait);
+        values.add(mean(handleSorted));
         for (double p : new double[] {0.5, 0.9, 0.95, 0.99}) {
             values.add(handled == 0 ? null : percentileCont(handleSorted, p));
         }
-        values.add(handled == 0 ? null : sum(waitSorted) / handled);
+        values.add(mean(waitSorted));
         values.add(handled == 0 ? null : percentileCont(waitSorted, 0.9));
-        values.add(handled == 0 ? null : sum(sorted(hold)) / handled);
-        values.add(handled == 0 ? null : sum(sorted(acw)) / handled);
+        values.add(mean(sorted(abandonWait)));
+        values.add(queued == 0 ? null : longestWait);
+        values.add(mean(sorted(hold)));
+        values.add(mean(sorted(acw)));
         return values.toArray();
     }
 
@@ -93,12 +106,15 @@ public final class WindowFigures {
         return array;
     }
 
-    /** Summed in ascending order, so the result does not depend on arrival order. */
-    private static double sum(double[] sortedValues) {
+    /** Summed in ascending order, so the result does not depend on arrival order; null when empty. */
+    private static Double mean(double[] sortedValues) {
+        if (sortedValues.length == 0) {
+            return null;
+        }
         double total = 0;
         for (double v : sortedValues) {
             total += v;
         }
-        return total;
+        return total / sortedValues.length;
     }
 }

@@ -88,10 +88,16 @@ public final class ConnectRecordParser {
         if ("agent_event".equals(kind)) {
             return agentEvent(root, nowMicros);
         }
-        throw new Rejected("unknown_kind", "neither an agent event (EventType, AgentARN) nor a CTR (ContactId)");
+        if ("contact_event".equals(kind)) {
+            return ContactEventParser.contactEvent(root, nowMicros);
+        }
+        throw new Rejected("unknown_kind", "not an agent event (EventType), a CTR (ContactId) or a contact event (detail-type)");
     }
 
-    /** Agent events have {@code EventType}; CTRs have a format version or a {@code ContactId} and no {@code EventType}. */
+    /**
+     * Agent events have {@code EventType}; CTRs have a format version or a {@code ContactId} and no
+     * {@code EventType}; contact events are EventBridge envelopes ({@code detail-type}).
+     */
     static String recordKind(JsonNode root) {
         if (root.has("AWSContactTraceRecordFormatVersion")) {
             return "ctr";
@@ -99,7 +105,10 @@ public final class ConnectRecordParser {
         if (root.has("EventType") || root.has("AgentARN")) {
             return "agent_event";
         }
-        return root.has("ContactId") ? "ctr" : null;
+        if (root.has("ContactId")) {
+            return "ctr";
+        }
+        return root.has("detail-type") ? "contact_event" : null;
     }
 
     private static Object[] agentEvent(JsonNode root, long nowMicros) throws Rejected {
@@ -166,19 +175,24 @@ public final class ConnectRecordParser {
             JsonFields.requireObject(profile, "RoutingProfile");
             for (Iterator<JsonNode> queues = JsonFields.optionalList(profile, "InboundQueues"); queues.hasNext(); ) {
                 String[] queue = queueRef(queues.next(), "RoutingProfile.InboundQueues");
-                snapshot.queueIds.add(lastSegment(queue[0]));
-                snapshot.queueNames.add(queue[1]);
+                if (!isAgentQueue(queue[0])) { // the agent's own queue is not one it counts in
+                    snapshot.queueIds.add(lastSegment(queue[0]));
+                    snapshot.queueNames.add(queue[1]);
+                }
             }
             JsonFields.requireStr(profile, "ARN", "RoutingProfile.ARN");
             JsonFields.optionalStr(profile, "Name");
         }
 
         for (Iterator<JsonNode> contacts = JsonFields.optionalList(snapshotJson, "Contacts"); contacts.hasNext(); ) {
-            String state = contactState(contacts.next());
+            String[] contact = contactState(contacts.next());
+            String state = contact[0];
             snapshot.contacts++;
-            snapshot.onContact |= state.equals("CONNECTED") || state.equals("CONNECTED_ONHOLD") || state.equals("ENDED");
+            // Connect's "On contact" includes outbound ring; its "Error", rejected chats and tasks.
+            snapshot.onContact |= state.equals("CONNECTED") || state.equals("CONNECTED_ONHOLD") || state.equals("ENDED")
+                    || (state.equals("CONNECTING") && "OUTBOUND".equals(contact[1]));
             snapshot.inAfterContactWork |= state.equals("ENDED");
-            snapshot.inError |= state.equals("MISSED") || state.equals("ERROR");
+            snapshot.inError |= state.equals("MISSED") || state.equals("REJECTED") || state.equals("ERROR");
         }
         if (configuration != null) {
             JsonFields.optionalStr(configuration, "Username");
@@ -207,8 +221,8 @@ public final class ConnectRecordParser {
         return new String[] {arn, name == null ? "" : name};
     }
 
-    /** The contact's state, after checking it as {@code AgentContact.from_json} does. */
-    private static String contactState(JsonNode value) throws Rejected {
+    /** {State, InitiationMethod} of a contact, after checking it as {@code AgentContact.from_json} does. */
+    private static String[] contactState(JsonNode value) throws Rejected {
         JsonNode contact = JsonFields.requireObject(value, "Contacts[]");
         JsonNode queue = JsonFields.get(contact, "Queue");
         JsonFields.requireStr(contact, "ContactId", "Contacts.ContactId");
@@ -217,9 +231,9 @@ public final class ConnectRecordParser {
         if (queue != null) {
             queueRef(queue, "Contacts.Queue");
         }
-        JsonFields.optionalStr(contact, "InitiationMethod");
+        String initiationMethod = JsonFields.optionalStr(contact, "InitiationMethod");
         ConnectTimestamps.parseOptional(JsonFields.get(contact, "StateStartTimestamp"), "Contacts.StateStartTimestamp");
-        return state;
+        return new String[] {state, initiationMethod};
     }
 
     private static Object[] contactRecord(JsonNode root, long nowMicros) throws Rejected {
@@ -236,15 +250,18 @@ public final class ConnectRecordParser {
         String queueArn = null;
         String queueName = null;
         double queueSeconds = 0.0;
+        boolean enqueued = false;
         if (queue != null) {
             queueArn = JsonFields.requireStr(queue, "ARN", "Queue.ARN");
             String name = JsonFields.optionalStr(queue, "Name");
             queueName = name == null ? "" : name;
             queueSeconds = orZero(JsonFields.optionalNumber(queue, "Duration"));
-            ConnectTimestamps.parseOptional(JsonFields.get(queue, "EnqueueTimestamp"), "Queue.EnqueueTimestamp");
+            enqueued = ConnectTimestamps.parseOptional(
+                    JsonFields.get(queue, "EnqueueTimestamp"), "Queue.EnqueueTimestamp") != null;
             ConnectTimestamps.parseOptional(JsonFields.get(queue, "DequeueTimestamp"), "Queue.DequeueTimestamp");
         }
         boolean handled = false;
+        boolean held = false;
         double talk = 0.0;
         double hold = 0.0;
         double afterContactWork = 0.0;
@@ -256,22 +273,31 @@ public final class ConnectRecordParser {
             talk = orZero(JsonFields.optionalNumber(agent, "AgentInteractionDuration"));
             hold = orZero(JsonFields.optionalNumber(agent, "CustomerHoldDuration"));
             afterContactWork = orZero(JsonFields.optionalNumber(agent, "AfterContactWorkDuration"));
-            JsonFields.optionalNumber(agent, "NumberOfHolds");
+            // Python reads it as int(number): 0.5 holds is none.
+            held = (long) orZero(JsonFields.optionalNumber(agent, "NumberOfHolds")) > 0;
         }
+        String nextContactId = JsonFields.optionalStr(root, "NextContactId");
+        String disconnectReason = JsonFields.optionalStr(root, "DisconnectReason");
         // Older records lack LastUpdateTimestamp; then the disconnect time orders the copies.
         long lastUpdated = lastUpdate == null ? disconnected : lastUpdate;
         rejectFuture(disconnected, nowMicros, "DisconnectTimestamp");
         rejectFuture(lastUpdated, nowMicros, "LastUpdateTimestamp");
 
+        boolean queued = queueArn != null && enqueued;
         Object[] row = emptyRow("ctr");
         row[ParsedColumns.INSTANCE_ID] = lastSegment(instanceArn);
         row[ParsedColumns.CONTACT_ID] = contactId;
-        row[ParsedColumns.CHANNEL] = channel == null || channel.isEmpty() ? "VOICE" : channel;
+        row[ParsedColumns.CHANNEL] = asciiUpper(channel == null || channel.isEmpty() ? "VOICE" : channel);
         row[ParsedColumns.QUEUE_ID] = queueArn == null ? null : lastSegment(queueArn);
         row[ParsedColumns.QUEUE_NAME] = queueName;
         row[ParsedColumns.DISCONNECT_MS] = Math.floorDiv(disconnected, 1000L);
         row[ParsedColumns.LAST_UPDATE_MS] = Math.floorDiv(lastUpdated, 1000L);
+        row[ParsedColumns.QUEUED] = queued;
         row[ParsedColumns.HANDLED] = handled;
+        // connect_model ContactTraceRecord.abandoned: hung up in queue, not moved on (callback, queue transfer).
+        row[ParsedColumns.ABANDONED] = queued && !handled && (nextContactId == null || nextContactId.isEmpty())
+                && (disconnectReason == null || disconnectReason.equals("CUSTOMER_DISCONNECT"));
+        row[ParsedColumns.HELD] = held;
         // Connect's handle time: talk + hold + after-contact work, summed in that order as in Python.
         row[ParsedColumns.HANDLE_SECONDS] = talk + hold + afterContactWork;
         row[ParsedColumns.QUEUE_WAIT_SECONDS] = queueSeconds;
@@ -284,7 +310,7 @@ public final class ConnectRecordParser {
         return value == null ? 0.0 : value;
     }
 
-    private static void rejectFuture(long micros, long nowMicros, String field) throws Rejected {
+    static void rejectFuture(long micros, long nowMicros, String field) throws Rejected {
         if (micros > nowMicros + MAX_FUTURE_MICROS) {
             throw new Rejected("future_timestamp", field + " is more than 15 minutes ahead");
         }
@@ -293,6 +319,32 @@ public final class ConnectRecordParser {
     /** {@code arn:aws:connect:…:instance/abc/queue/q1} → {@code q1}; a bare id is returned as is. */
     static String lastSegment(String arn) {
         return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    /** An agent's own queue ({@code …/queue/agent/<agent-id>}), as {@code connect_model.arns.is_agent_queue}. */
+    static boolean isAgentQueue(String arn) {
+        return arn.contains("/queue/agent/");
+    }
+
+    /** ASCII letters only, as {@code connect_model.fields.ascii_upper}: the same on every Unicode version. */
+    static String asciiUpper(String value) {
+        char[] chars = value.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'a' && chars[i] <= 'z') {
+                chars[i] = (char) (chars[i] - 'a' + 'A');
+            }
+        }
+        return new String(chars);
+    }
+
+    static String asciiLower(String value) {
+        char[] chars = value.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] - 'A' + 'a');
+            }
+        }
+        return new String(chars);
     }
 
     /** From {@code InstanceARN}, else from the agent ARN ({@code …:instance/<id>/agent/<agent>}). */
@@ -304,7 +356,7 @@ public final class ConnectRecordParser {
         return parts.length >= 4 ? parts[1] : "";
     }
 
-    private static Object[] emptyRow(String kind) {
+    static Object[] emptyRow(String kind) {
         Object[] row = new Object[ParsedColumns.NAMES.size()];
         row[ParsedColumns.KIND] = kind;
         // Arrays are never null: PyFlink's thread mode cannot convert a null array (the Python step's rule).

@@ -47,14 +47,18 @@ final class JsonFields {
     }
 
     static String optionalStr(JsonNode object, String key) throws Rejected {
+        return optionalStr(object, key, key);
+    }
+
+    static String optionalStr(JsonNode object, String key, String field) throws Rejected {
         JsonNode value = get(object, key);
         if (value == null) {
             return null;
         }
         if (!value.isTextual()) {
-            throw new Rejected("bad_" + key, key + " must be a string, got " + typeName(value));
+            throw new Rejected("bad_" + field, field + " must be a string, got " + typeName(value));
         }
-        return unicode(value.textValue(), key);
+        return unicode(value.textValue(), field);
     }
 
     /** A finite number or null; booleans, NaN and numbers beyond a double are type errors. */

@@ -18,10 +18,27 @@ class ContactOperatorsTest {
     private static final long LATENESS = 120_000;
     private static final long TTL = 300_000;
     private static final long EMIT = 5_000;
+    private static final long ROLLING = 3 * WINDOW;
+
+    static ContactChange add(ContactRecord contact, ContactView view) {
+        return new ContactChange(contact, false, view, view.windows(contact.disconnectTime, WINDOW, ROLLING,
+                java.time.ZoneOffset.UTC)[0]);
+    }
+
+    static ContactChange add(ContactRecord contact) {
+        return add(contact, ContactView.TUMBLING);
+    }
+
+    static ContactChange retract(ContactRecord contact) {
+        ContactChange change = add(contact);
+        change.retract = true;
+        return change;
+    }
 
     static ContactRecord ctr(String id, long disconnect, long updated, String queue, double acw) {
         ContactRecord c = WindowFiguresTest.contact(id, true, 100 + acw, 10, 0, acw);
         c.queueId = queue;
+        c.queued = queue != null;
         c.disconnectTime = disconnect;
         c.lastUpdateTime = updated;
         return c;
@@ -29,19 +46,23 @@ class ContactOperatorsTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, ContactRecord, ContactChange> dedup() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ContactDedupFunction(WINDOW, LATENESS, TTL)),
+                new KeyedProcessOperator<>(new ContactDedupFunction(WINDOW, LATENESS, TTL, ROLLING, "UTC")),
                 ContactRecord::contactKey, Types.STRING);
         harness.open();
         return harness;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ContactChange, Row> window() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, ContactChange, Row> window(ContactView view) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ContactWindowFunction(WINDOW, LATENESS, EMIT, new int[] {20})),
+                new KeyedProcessOperator<>(new ContactWindowFunction(view, LATENESS, EMIT, new int[] {20})),
                 ContactChange::windowKey, Types.STRING);
-        harness.setup(ContactWindowFunction.rowType(new int[] {20}).createSerializer(new ExecutionConfig()));
+        harness.setup(ContactWindowFunction.rowType(view, new int[] {20}).createSerializer(new ExecutionConfig()));
         harness.open();
         return harness;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ContactChange, Row> window() throws Exception {
+        return window(ContactView.TUMBLING);
     }
 
     @Test
@@ -51,7 +72,7 @@ class ContactOperatorsTest {
         harness.processElement(ctr("c", 10_000, 20_000, "q", 5), 0); // same LastUpdateTimestamp: duplicate
         harness.processElement(ctr("c", 10_000, 90_000, "q", 50), 0); // correction
         harness.processElement(ctr("c", 10_000, 50_000, "q", 7), 0); // older than the kept copy
-        List<ContactChange> changes = harness.extractOutputValues();
+        List<ContactChange> changes = tumbling(harness.extractOutputValues());
         assertThat(changes).extracting(c -> c.retract).containsExactly(false, true, false);
         assertThat(changes.get(2).contact.afterContactWorkSeconds).isEqualTo(50.0);
     }
@@ -62,30 +83,76 @@ class ContactOperatorsTest {
         harness.processWatermark(WINDOW + LATENESS - 1); // the window [0, 60 s) is final
         harness.processElement(ctr("c", 10_000, 20_000, "q", 5), 0);
         harness.processElement(ctr("d", 70_000, 80_000, "q", 5), 0); // the next window is not
-        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(tumbling(harness.extractOutputValues())).hasSize(1);
         assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
     }
 
+    static List<ContactChange> tumbling(List<ContactChange> changes) {
+        return changes.stream().filter(c -> c.view == ContactView.TUMBLING).collect(java.util.stream.Collectors.toList());
+    }
+
     @Test
-    void contactsWithoutAQueueDoNotCount() throws Exception {
+    void contactsWithoutAQueueOrEnqueueTimeDoNotCount() throws Exception {
         var harness = dedup();
         harness.processElement(ctr("c", 10_000, 20_000, null, 5), 0);
+        ContactRecord outbound = ctr("o", 10_000, 20_000, "q-outbound", 5);
+        outbound.queued = false; // an outbound call: its outbound queue, no enqueue time
+        harness.processElement(outbound, 0);
         assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aContactGoesToItsWindowToEveryRollingWindowThatCoversItAndToItsDay() throws Exception {
+        var harness = dedup();
+        harness.processElement(ctr("c", 86_400_000 + 70_000, 86_400_000 + 80_000, "q", 5), 0);
+        List<ContactChange> changes = harness.extractOutputValues();
+        assertThat(changes).extracting(c -> c.view + "@" + c.rowTime).containsExactly(
+                "TUMBLING@86520000",
+                "ROLLING@86520000", "ROLLING@86580000", "ROLLING@86640000",
+                "DAILY@86400000");
+        assertThat(changes.get(3).windowStart).isEqualTo(86_640_000 - ROLLING);
+    }
+
+    @Test
+    void theLocalDayFollowsTheTimeZoneAcrossADaylightSavingChange() {
+        java.time.ZoneId london = java.time.ZoneId.of("Europe/London");
+        // 2026-03-29 is 23 hours long in London; 00:30 local that day is 00:30 UTC (GMT).
+        long disconnect = java.time.ZonedDateTime.of(2026, 3, 29, 12, 0, 0, 0, london).toInstant().toEpochMilli();
+        ContactView.Window day = ContactView.DAILY.windows(disconnect, WINDOW, ROLLING, london)[0];
+        assertThat(day.rowTime).isEqualTo(java.time.Instant.parse("2026-03-29T00:00:00Z").toEpochMilli());
+        assertThat(day.end - day.start).isEqualTo(23 * 3_600_000L);
+    }
+
+    @Test
+    void aRollingWindowIsFirstWrittenWhenTheWatermarkReachesItsEnd() throws Exception {
+        var harness = window(ContactView.ROLLING);
+        harness.setProcessingTime(0);
+        ContactChange change = add(ctr("a", 10_000, 1, "q", 5), ContactView.ROLLING); // the window ending at 60 s
+        harness.processElement(change, 0);
+        harness.setProcessingTime(3 * EMIT);
+        assertThat(harness.extractOutputValues()).isEmpty(); // "the last 3 minutes at 60 s" has not happened yet
+        harness.processWatermark(change.rowTime - 1);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.processElement(add(ctr("b", 20_000, 1, "q", 5), ContactView.ROLLING), 0); // a late CTR: rewritten
+        harness.setProcessingTime(5 * EMIT);
+        List<Row> rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).getField(6)).isEqualTo(2L);
     }
 
     @Test
     void aWindowIsWrittenAtMostOncePerEmitIntervalWithRisingVersionsAndFlushedWhenFinal() throws Exception {
         var harness = window();
         harness.setProcessingTime(0);
-        harness.processElement(new ContactChange(ctr("a", 10_000, 1, "q", 5), false, 0, WINDOW), 0);
-        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.processElement(add(ctr("a", 10_000, 1, "q", 5)), 0);
+        harness.processElement(add(ctr("b", 20_000, 1, "q", 5)), 0);
         harness.setProcessingTime(EMIT);
         List<Row> rows = harness.extractOutputValues();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getField(5)).isEqualTo(EMIT); // version: the emission's processing time
         assertThat(rows.get(0).getField(6)).isEqualTo(2L); // contacts_queued
-        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), true, 0, WINDOW), 0);
-        harness.processElement(new ContactChange(ctr("b", 20_000, 2, "q", 90), false, 0, WINDOW), 0);
+        harness.processElement(retract(ctr("b", 20_000, 1, "q", 5)), 0);
+        harness.processElement(add(ctr("b", 20_000, 2, "q", 90)), 0);
         harness.setProcessingTime(EMIT + 1_000); // not yet: one write per interval
         assertThat(harness.extractOutputValues()).hasSize(1);
         harness.processWatermark(WINDOW + LATENESS - 1); // final before the interval is over: flushed
@@ -102,9 +169,9 @@ class ContactOperatorsTest {
     void versionsKeepRisingWhenTheClockDoesNot() throws Exception {
         var harness = window();
         harness.setProcessingTime(EMIT);
-        harness.processElement(new ContactChange(ctr("a", 10_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.processElement(add(ctr("a", 10_000, 1, "q", 5)), 0);
         harness.setProcessingTime(2 * EMIT); // written at 2 * EMIT
-        harness.processElement(new ContactChange(ctr("b", 20_000, 1, "q", 5), false, 0, WINDOW), 0);
+        harness.processElement(add(ctr("b", 20_000, 1, "q", 5)), 0);
         harness.processWatermark(WINDOW + LATENESS - 1); // final: flushed at the same clock reading
         List<Row> rows = harness.extractOutputValues();
         assertThat(rows).hasSize(2);
