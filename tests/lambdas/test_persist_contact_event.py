@@ -211,3 +211,17 @@ def test_contact_data_updated_is_timed_by_its_envelope_and_a_placeholder_time_re
     record = row(envelope)
     assert record["Time"] == "1767603660000"  # the envelope's time, 09:01:00
     assert "connected_to_agent_time" not in measures(record)
+
+
+def test_aws_published_samples_are_timed_by_their_steps() -> None:
+    """The Lambda and the job agree on each of AWS's samples (tests/fixtures/aws_samples)."""
+    from connect_model import parse_contact_event
+    from flink_app.parsing import PARSED_COLUMNS, parsed_row
+    from tests import aws_samples
+
+    for name in aws_samples.names():
+        if name.startswith("contact-events"):
+            job_row = dict(zip(PARSED_COLUMNS, parsed_row(aws_samples.repaired(name)), strict=True))
+            record = function.contact_event_record(parse_contact_event(aws_samples.load(name)))
+            assert record["Time"] == str(job_row["event_ms"]), name
+            assert dimensions(record)["channel"] == job_row["channel"], name

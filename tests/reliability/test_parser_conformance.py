@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from flink_app.environment import CONNECTORS_JAR
 from flink_app.parsing import PARSED_COLUMNS, parsed_row
+from tests import aws_samples
 from tests.reliability import corpus
 from tests.reliability.strategies import (
     ANY_TEXT,
@@ -122,6 +123,11 @@ def _as_text(case: dict[str, Any]) -> str:
 def test_every_corpus_record_parses_the_same(jvm: JvmParser, case: dict[str, Any]) -> None:
     row = assert_same_row(jvm, _as_text(case))
     assert (row["reason"] or row["kind"]) == corpus.job_expectation(case)
+
+
+@pytest.mark.parametrize("name", aws_samples.names())
+def test_aws_published_samples_parse_the_same(jvm: JvmParser, name: str) -> None:
+    assert assert_same_row(jvm, aws_samples.repaired(name))["kind"] != "dead_letter"
 
 
 def test_generated_traffic_parses_the_same(jvm: JvmParser) -> None:

@@ -52,7 +52,7 @@ def test_the_live_view_shows_the_newest_version_of_each_series_and_how_often_it_
         line("queue_contact_metrics_rolling", "2026-01-05T09:15:00Z", 1, '"contacts_queued":2'),
         line(
             "queue_contacts_waiting", "2026-01-05T09:15:10Z", 1, '"contacts_in_queue":3,"oldest_contact_age_seconds":75'
-        ),  # noqa: E501
+        ),
         "a log line, not a record\n",
     ]
     consume(view, iter(lines), io.StringIO())
