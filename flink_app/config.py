@@ -118,6 +118,12 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         "efo.consumer.name": PropertySpec(
             "connect-monitor", _text, "Enhanced fan-out consumer name (with consumer.type=EFO)."
         ),
+        "shard.idle.seconds": PropertySpec(
+            "130",
+            _positive_int,
+            "A shard without an agent event for this long (wall clock) stops holding the watermark back until its "
+            "next one (no agent on it, a new shard after a reshard); agents send a heartbeat every 120 s.",
+        ),
         "efo.consumer.arn": PropertySpec(
             None,
             _text,
@@ -201,6 +207,7 @@ class SourceConfig:
     consumer_type: str
     efo_consumer_name: str
     efo_consumer_arn: str | None = None
+    shard_idle_seconds: int = 130
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +322,7 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             consumer_type=_value(groups, "source", "consumer.type"),
             efo_consumer_name=_value(groups, "source", "efo.consumer.name"),
             efo_consumer_arn=_value(groups, "source", "efo.consumer.arn"),
+            shard_idle_seconds=_value(groups, "source", "shard.idle.seconds"),
         ),
         metrics=metrics,
         sink=SinkConfig(

@@ -22,7 +22,12 @@ def _assigner_class():
 
 def consumer_properties(source: SourceConfig) -> dict[str, str]:
     """Options of the Flink Kinesis consumer (credentials: the default AWS provider chain)."""
-    properties = {"aws.region": source.region, "flink.stream.initpos": source.initial_position}
+    properties = {
+        "aws.region": source.region,
+        "flink.stream.initpos": source.initial_position,
+        # A shard that emits nothing at all (the connector's rule; the assigner covers shards with CTRs only).
+        "flink.shard.idle.interval": str(source.shard_idle_seconds * 1000),
+    }
     if source.endpoint:
         properties["aws.endpoint"] = source.endpoint
     if source.consumer_type == "EFO":
@@ -37,9 +42,8 @@ def consumer_properties(source: SourceConfig) -> dict[str, str]:
 
 def kinesis_stream(env: StreamExecutionEnvironment, source: SourceConfig, out_of_orderness_ms: int) -> DataStream:
     consumer = FlinkKinesisConsumer(source.stream_name, SimpleStringSchema(), consumer_properties(source))
-    consumer.set_periodic_watermark_assigner(
-        AssignerWithPeriodicWatermarksWrapper(_assigner_class()(out_of_orderness_ms))
-    )
+    assigner = _assigner_class()(out_of_orderness_ms, source.shard_idle_seconds * 1000)
+    consumer.set_periodic_watermark_assigner(AssignerWithPeriodicWatermarksWrapper(assigner))
     return env.add_source(consumer, "kinesis: " + source.stream_name)
 
 

@@ -253,7 +253,8 @@ variable "job_properties" {
   type        = map(map(string))
   default = {
     source = {
-      "initial.position" = "LATEST"
+      "initial.position"   = "LATEST"
+      "shard.idle.seconds" = "130"
     }
     metrics = {
       "agent_state.interval.seconds"       = "10"

@@ -114,3 +114,13 @@ def test_an_efo_consumer_registered_by_terraform_is_used_not_registered() -> Non
     assert properties["flink.stream.efo.consumerarn.connect-ctr-stream"] == arn
     polling = consumer_properties(config_from_groups({}).source)
     assert "flink.stream.recordpublisher" not in polling
+
+
+def test_the_shard_idle_time_reaches_the_connector_in_milliseconds() -> None:
+    from flink_app.sources import consumer_properties
+
+    assert consumer_properties(config_from_groups({}).source)["flink.shard.idle.interval"] == "130000"
+    quick = config_from_groups({"source": {"shard.idle.seconds": "5"}}).source
+    assert consumer_properties(quick)["flink.shard.idle.interval"] == "5000"
+    with pytest.raises(ConfigError, match=r"source/shard\.idle\.seconds"):
+        config_from_groups({"source": {"shard.idle.seconds": "0"}})

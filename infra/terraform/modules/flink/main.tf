@@ -23,6 +23,7 @@ locals {
       "consumer.type",
       "efo.consumer.name",
       "efo.consumer.arn",
+      "shard.idle.seconds",
     ]
     metrics = [
       "agent_state.interval.seconds",

@@ -21,6 +21,13 @@ import java.time.format.DateTimeParseException;
  * watermark is the minimum over shards. Only agent events ({@code EventTimestamp}) move the
  * watermark; CTRs arrive minutes after their contact ended and are timed on their own branch, and
  * junk has no time at all: both get the newest agent-event time seen so far.
+ *
+ * <p>A shard without agent events must not hold the watermark back forever (a shard no agent hashes to, at
+ * night, or a new one after a reshard; CTRs and contact events reach every shard, so the connector's own
+ * idle rule, which needs no records at all, does not see it): once {@code idleAfterMillis} of wall-clock
+ * time pass without an agent event on the shard, the assigner has no opinion ({@code null}), and the
+ * consumer leaves the shard out of the minimum until its next agent event. Agents send a heartbeat every
+ * 120 s, so a shard with anyone logged in keeps its say with the default.
  */
 public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<String> {
 
@@ -29,32 +36,64 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
     /** Same bound as the job's parse step (future_timestamp dead letters) and Timestream's own. */
     static final long MAX_FUTURE_MILLIS = 15 * 60 * 1000L;
 
+    /** A clock that can be set in tests (the consumer clones the assigner, so it must be serializable). */
+    public interface Clock extends java.io.Serializable {
+        long millis();
+    }
+
+    private static final Clock WALL_CLOCK = System::currentTimeMillis;
+
     private final long outOfOrdernessMillis;
+    private final long idleAfterMillis;
+    private final Clock clock;
     private long maxTimestamp = Long.MIN_VALUE;
+    private long lastAgentEventAt = Long.MIN_VALUE;
 
     public AgentEventTimeAssigner(long outOfOrdernessMillis) {
+        this(outOfOrdernessMillis, Long.MAX_VALUE, WALL_CLOCK);
+    }
+
+    public AgentEventTimeAssigner(long outOfOrdernessMillis, long idleAfterMillis) {
+        this(outOfOrdernessMillis, idleAfterMillis, WALL_CLOCK);
+    }
+
+    public AgentEventTimeAssigner(long outOfOrdernessMillis, long idleAfterMillis, Clock clock) {
         if (outOfOrdernessMillis < 0) {
             throw new IllegalArgumentException("outOfOrdernessMillis must be >= 0, got " + outOfOrdernessMillis);
         }
+        if (idleAfterMillis <= 0) {
+            throw new IllegalArgumentException("idleAfterMillis must be > 0, got " + idleAfterMillis);
+        }
         this.outOfOrdernessMillis = outOfOrdernessMillis;
+        this.idleAfterMillis = idleAfterMillis;
+        this.clock = clock;
     }
 
     @Override
     public long extractTimestamp(String record, long previousElementTimestamp) {
-        long timestamp = agentEventTimestamp(record, System.currentTimeMillis());
+        long now = clock.millis();
+        if (lastAgentEventAt == Long.MIN_VALUE) {
+            lastAgentEventAt = now; // the shard's idle time counts from its first record
+        }
+        long timestamp = agentEventTimestamp(record, now);
         if (timestamp == Long.MIN_VALUE) {
             return maxTimestamp == Long.MIN_VALUE ? 0L : maxTimestamp;
         }
         maxTimestamp = Math.max(maxTimestamp, timestamp);
+        lastAgentEventAt = now;
         return timestamp;
     }
 
     /**
-     * Before its first agent event a shard holds the watermark back (rather than returning null,
-     * which the consumer reads as "no opinion" and would let another shard's time run ahead).
+     * Before its first agent event a shard holds the watermark back (rather than returning null, which the
+     * consumer reads as "no opinion" and would let another shard's time run ahead) — until it has been
+     * without an agent event for {@code idleAfterMillis}.
      */
     @Override
     public Watermark getCurrentWatermark() {
+        if (lastAgentEventAt != Long.MIN_VALUE && clock.millis() - lastAgentEventAt > idleAfterMillis) {
+            return null; // idle: the other shards decide
+        }
         return new Watermark(maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis);
     }
 

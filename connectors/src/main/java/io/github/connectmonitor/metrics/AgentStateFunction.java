@@ -1,6 +1,7 @@
 package io.github.connectmonitor.metrics;
 
 import io.github.connectmonitor.ManagedFlinkMetrics;
+import io.github.connectmonitor.WatermarkLag;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -49,6 +50,7 @@ public class AgentStateFunction extends KeyedProcessFunction<String, AgentEvent,
     private transient MapState<String, Long> seenEventIds;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient WatermarkLag watermarkLag;
 
     public AgentStateFunction(long stepMillis, long staleAfterMillis) {
         if (stepMillis <= 0 || staleAfterMillis < stepMillis) {
@@ -71,6 +73,7 @@ public class AgentStateFunction extends KeyedProcessFunction<String, AgentEvent,
         org.apache.flink.metrics.MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ManagedFlinkMetrics.GROUP);
         duplicates = metrics.counter("agentEventDuplicates");
         late = metrics.counter("agentEventsTooLate");
+        watermarkLag = WatermarkLag.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -80,6 +83,7 @@ public class AgentStateFunction extends KeyedProcessFunction<String, AgentEvent,
             return;
         }
         long boundary = AgentStateRules.firstBoundaryAfter(event.eventTime, stepMillis);
+        watermarkLag.seen(ctx.timerService().currentWatermark());
         if (boundary - 1 <= ctx.timerService().currentWatermark()) {
             late.inc();
             ctx.output(DeadLetters.TAG, DeadLetters.of(DeadLetters.TOO_LATE, DeadLetters.describe("agent_event",

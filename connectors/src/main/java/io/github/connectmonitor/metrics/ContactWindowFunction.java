@@ -1,5 +1,6 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.Distribution;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -44,6 +45,9 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
     private transient ValueState<String> lastFigures;
     private transient ValueState<String> queueName;
     private transient ValueState<ContactChange> window;
+    /** Processing time of the oldest change not written yet (freshness: change to write). */
+    private transient ValueState<Long> pendingSince;
+    private transient Distribution emitLag;
 
     public ContactWindowFunction(
             ContactView view, long allowedLatenessMillis, long emitIntervalMillis, int[] thresholdsSeconds) {
@@ -82,12 +86,19 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         queueName = getRuntimeContext().getState(new ValueStateDescriptor<>("queue-name", Types.STRING));
         window = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("window", TypeInformation.of(ContactChange.class)));
+        pendingSince = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-since", Types.LONG));
+        // Freshness: from a CTR reaching its window to the window's figures leaving here (the emit interval's
+        // throttle included; a rolling window also waits for the watermark to reach its end).
+        emitLag = Distribution.register(getRuntimeContext().getMetricGroup(), "contactEmitLagMillis");
     }
 
     @Override
     public void processElement(ContactChange change, Context ctx, Collector<Row> out) throws Exception {
         if (window.value() == null) {
             window.update(change); // the window's dimensions and times
+        }
+        if (pendingSince.value() == null) {
+            pendingSince.update(ctx.timerService().currentProcessingTime());
         }
         if (change.retract) {
             contacts.remove(change.contact.contactId);
@@ -131,6 +142,7 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         lastFigures.clear();
         queueName.clear();
         window.clear();
+        pendingSince.clear();
     }
 
     private void emitIfChanged(OnTimerContext ctx, Collector<Row> out) throws Exception {
@@ -146,6 +158,7 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         Object[] figures = WindowFigures.compute(members, thresholdsSeconds);
         String fingerprint = Arrays.toString(figures);
         if (fingerprint.equals(lastFigures.value()) || (lastFigures.value() == null && members.isEmpty())) {
+            pendingSince.clear(); // nothing to write: the changes cancelled out
             return;
         }
         ContactChange id = window.value();
@@ -173,6 +186,11 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
             row.setField(6 + i, figures[i]);
         }
         out.collect(row);
+        Long since = pendingSince.value();
+        if (since != null) {
+            emitLag.record(now - since);
+            pendingSince.clear();
+        }
         version.update(next);
         lastEmit.update(ctx.timerService().currentProcessingTime());
         lastFigures.update(fingerprint);

@@ -1,5 +1,6 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.Distribution;
 import io.github.connectmonitor.ManagedFlinkMetrics;
 import io.github.connectmonitor.parse.ConnectRecordParser;
 import io.github.connectmonitor.parse.ParsedColumns;
@@ -26,19 +27,28 @@ public class ParseAndRoute extends ProcessFunction<String, AgentEvent> {
     public static final OutputTag<ContactStep> STEPS = new OutputTag<>("contact-steps", TypeInformation.of(ContactStep.class));
 
     private transient Counter contactEventsNotSteps;
+    private transient Distribution agentEventReadLag;
+    private transient Distribution contactEventReadLag;
 
     @Override
     public void open(Configuration parameters) {
         contactEventsNotSteps = getRuntimeContext().getMetricGroup().addGroup(ManagedFlinkMetrics.GROUP)
                 .counter("contactEventsIgnored");
+        // Freshness, first stage: how long after its own time a record reaches the job (Connect, the stream,
+        // the consumer's polling); the connector adds millisBehindLatest per shard.
+        agentEventReadLag = Distribution.register(getRuntimeContext().getMetricGroup(), "agentEventReadLagMillis");
+        contactEventReadLag = Distribution.register(getRuntimeContext().getMetricGroup(), "contactEventReadLagMillis");
     }
 
     @Override
     public void processElement(String data, Context ctx, Collector<AgentEvent> out) {
-        Object[] row = ConnectRecordParser.parse(data, System.currentTimeMillis() * 1000L);
+        long now = System.currentTimeMillis();
+        Object[] row = ConnectRecordParser.parse(data, now * 1000L);
         switch ((String) row[ParsedColumns.KIND]) {
             case "agent_event":
-                out.collect(agentEvent(row));
+                AgentEvent event = agentEvent(row);
+                agentEventReadLag.record(now - event.eventTime);
+                out.collect(event);
                 break;
             case "ctr":
                 ContactRecord contact = contact(row);
@@ -50,7 +60,9 @@ public class ParseAndRoute extends ProcessFunction<String, AgentEvent> {
                 if (rank < 0) {
                     contactEventsNotSteps.inc(); // e.g. CONTACT_DATA_UPDATED: the contact stays where it is
                 } else {
-                    ctx.output(STEPS, step(row, rank));
+                    ContactStep step = step(row, rank);
+                    contactEventReadLag.record(now - step.stepTime);
+                    ctx.output(STEPS, step);
                 }
                 break;
             default:

@@ -1,5 +1,7 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.Distribution;
+import io.github.connectmonitor.WatermarkLag;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -43,6 +45,8 @@ public class QueueSnapshotFunction extends KeyedProcessFunction<String, AgentDel
     private transient MapState<String, QueueCounts> queues;
     private transient MapState<Long, List<AgentDelta>> pending;
     private transient ValueState<Long> nextBoundary;
+    private transient Distribution emitLag;
+    private transient WatermarkLag watermarkLag;
 
     public QueueSnapshotFunction(long stepMillis) {
         this.stepMillis = stepMillis;
@@ -66,6 +70,10 @@ public class QueueSnapshotFunction extends KeyedProcessFunction<String, AgentDel
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending", Types.LONG, Types.LIST(TypeInformation.of(AgentDelta.class))));
         nextBoundary = getRuntimeContext().getState(new ValueStateDescriptor<>("next-boundary", Types.LONG));
+        // Freshness: from the boundary (event time) to its rows leaving here; by design at least the
+        // out-of-orderness plus the time for an event past it to arrive.
+        emitLag = Distribution.register(getRuntimeContext().getMetricGroup(), "snapshotEmitLagMillis");
+        watermarkLag = WatermarkLag.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -86,6 +94,7 @@ public class QueueSnapshotFunction extends KeyedProcessFunction<String, AgentDel
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
         long boundary = timestamp + 1;
+        watermarkLag.seen(ctx.timerService().currentWatermark());
         Long next = nextBoundary.value();
         if (next != null && boundary < next) {
             return; // this boundary has been emitted by the chain already
@@ -113,6 +122,7 @@ public class QueueSnapshotFunction extends KeyedProcessFunction<String, AgentDel
             out.collect(row);
         }
         // Aligned to the current interval (it may have changed since this boundary was scheduled).
+        emitLag.record(ctx.timerService().currentProcessingTime() - boundary);
         long following = AgentStateRules.firstBoundaryAfter(boundary, stepMillis);
         nextBoundary.update(following);
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;

@@ -1,5 +1,7 @@
 package io.github.connectmonitor.metrics;
 
+import io.github.connectmonitor.Distribution;
+import io.github.connectmonitor.WatermarkLag;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -55,6 +57,8 @@ public class QueueWaitingFunction extends KeyedProcessFunction<String, WaitRepor
     private transient MapState<String, Long> nameTimes;
     private transient MapState<Long, List<WaitReport>> pending;
     private transient ValueState<Long> nextBoundary;
+    private transient Distribution emitLag;
+    private transient WatermarkLag watermarkLag;
 
     public QueueWaitingFunction(long stepMillis, long maxWaitMillis) {
         this.stepMillis = stepMillis;
@@ -72,6 +76,10 @@ public class QueueWaitingFunction extends KeyedProcessFunction<String, WaitRepor
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending", Types.LONG, Types.LIST(TypeInformation.of(WaitReport.class))));
         nextBoundary = getRuntimeContext().getState(new ValueStateDescriptor<>("next-boundary", Types.LONG));
+        // Freshness: from the boundary (event time) to its rows leaving here; by design at least the
+        // out-of-orderness plus the time for an event past it to arrive.
+        emitLag = Distribution.register(getRuntimeContext().getMetricGroup(), "waitingEmitLagMillis");
+        watermarkLag = WatermarkLag.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -100,6 +108,7 @@ public class QueueWaitingFunction extends KeyedProcessFunction<String, WaitRepor
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
         long boundary = timestamp + 1;
+        watermarkLag.seen(ctx.timerService().currentWatermark());
         Long next = nextBoundary.value();
         if (next != null && boundary < next) {
             return; // written by the chain already
@@ -130,6 +139,7 @@ public class QueueWaitingFunction extends KeyedProcessFunction<String, WaitRepor
             out.collect(Row.of(time, ctx.getCurrentKey(), queue[0], name == null ? "" : name, queue[1], 1L, count,
                     count == 0 ? 0.0 : (boundary - entry.getValue()[1]) / 1000.0));
         }
+        emitLag.record(ctx.timerService().currentProcessingTime() - boundary);
         long following = AgentStateRules.firstBoundaryAfter(boundary, stepMillis);
         nextBoundary.update(following);
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;

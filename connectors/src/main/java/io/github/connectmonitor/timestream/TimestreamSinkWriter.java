@@ -1,5 +1,6 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.Distribution;
 import io.github.connectmonitor.ManagedFlinkMetrics;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -78,6 +79,9 @@ public class TimestreamSinkWriter<InputT> extends AsyncSinkWriter<InputT, Timest
     private final DeadLetterWriter deadLetters;
     private final Counter rejectedRecords;
     private final Counter retriedRequests;
+    private final Distribution requestLatency;
+    private final Distribution batchFill;
+    private final Distribution storedLag;
 
     TimestreamSinkWriter(
             ElementConverter<InputT, TimestreamRecord> elementConverter,
@@ -134,6 +138,11 @@ public class TimestreamSinkWriter<InputT> extends AsyncSinkWriter<InputT, Timest
         org.apache.flink.metrics.MetricGroup metrics = context.metricGroup().addGroup(ManagedFlinkMetrics.GROUP);
         this.rejectedRecords = metrics.counter(REJECTED_RECORDS_METRIC);
         this.retriedRequests = metrics.counter(RETRIED_REQUESTS_METRIC);
+        // Freshness, last stage: one WriteRecords call (retries included), how full the calls are, and from a
+        // row's own time to Timestream accepting it.
+        this.requestLatency = Distribution.register(context.metricGroup(), "writeRequestMillis");
+        this.batchFill = Distribution.register(context.metricGroup(), "recordsPerRequest");
+        this.storedLag = Distribution.register(context.metricGroup(), "rowTimeToStoredMillis");
     }
 
     static AsyncSinkWriterConfiguration writerConfiguration(TimestreamSinkConfig config) {
@@ -169,7 +178,32 @@ public class TimestreamSinkWriter<InputT> extends AsyncSinkWriter<InputT, Timest
             resultHandler.complete();
             return;
         }
-        send(sendable, requestBuilder.build(sendable), 1, resultHandler);
+        batchFill.record(sendable.size());
+        long started = System.currentTimeMillis();
+        ResultHandler<TimestreamRecord> measured = new ResultHandler<>() {
+            @Override
+            public void complete() {
+                long now = System.currentTimeMillis();
+                requestLatency.record(now - started);
+                for (TimestreamRecord record : sendable) {
+                    if (record.timeMillis() != null) {
+                        storedLag.record(now - record.timeMillis());
+                    }
+                }
+                resultHandler.complete();
+            }
+
+            @Override
+            public void completeExceptionally(Exception e) {
+                resultHandler.completeExceptionally(e);
+            }
+
+            @Override
+            public void retryForEntries(List<TimestreamRecord> entries) {
+                resultHandler.retryForEntries(entries);
+            }
+        };
+        send(sendable, requestBuilder.build(sendable), 1, measured);
     }
 
     private void send(

@@ -50,6 +50,21 @@ class AgentEventTimeAssignerTest {
     }
 
     @Test
+    void aShardWithoutAgentEventsForTheIdleTimeHasNoSayUntilItsNextAgentEvent() {
+        long[] now = {1767603600000L}; // the wall clock near the events (far-future events are refused)
+        AgentEventTimeAssigner assigner = new AgentEventTimeAssigner(5_000, 60_000, () -> now[0]);
+        assigner.extractTimestamp(CTR, -1); // CTRs and contact events reach every shard
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(Long.MIN_VALUE); // holds back at first
+        now[0] += 60_001;
+        assigner.extractTimestamp(CTR, -1);
+        assertThat(assigner.getCurrentWatermark()).isNull(); // still no agent event: left out of the minimum
+        assigner.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L - 5_000);
+        now[0] += 30_000; // a heartbeat gap shorter than the idle time keeps its say
+        assertThat(assigner.getCurrentWatermark()).isNotNull();
+    }
+
+    @Test
     void negativeOutOfOrdernessIsRefused() {
         assertThatThrownBy(() -> new AgentEventTimeAssigner(-1)).hasMessageContaining("outOfOrdernessMillis");
     }
