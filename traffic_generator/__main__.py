@@ -1,19 +1,40 @@
 """Command line: `python -m traffic_generator --help`."""
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import UTC, datetime
 
-from traffic_generator.simulation import SimulationConfig, simulate
+from traffic_generator.config import SimulationConfig
+from traffic_generator.simulation import simulate
 from traffic_generator.sinks import JsonlSink, KinesisSink, Sink
+
+
+def _add_config_options(group: argparse._ArgumentGroup) -> None:
+    """One option per setting that declares a flag, with its declared meaning and default."""
+    for setting in dataclasses.fields(SimulationConfig):
+        flag = setting.metadata.get("flag")
+        if not flag:
+            continue
+        meaning = setting.metadata["help"]
+        if setting.type is bool:
+            negated = flag.startswith("--no-")
+            action, when = ("store_false", "do not ") if negated else ("store_true", "")
+            group.add_argument(flag, dest=setting.name, action=action, help=f"{when}{meaning}")
+        else:
+            metavar = "SECONDS" if "seconds" in setting.name else "RATE"
+            suffix = "" if setting.default is None else f" (default {setting.default:g})"
+            group.add_argument(
+                flag, dest=setting.name, type=float, default=setting.default, metavar=metavar, help=meaning + suffix
+            )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m traffic_generator",
-        description="Generate realistic Amazon Connect agent events and CTRs (deterministic for a seed) "
-        "into a Kinesis stream or a JSONL file.",
+        description="Generate realistic Amazon Connect agent events, CTRs and EventBridge contact events "
+        "(deterministic for a seed and start) into a Kinesis stream or a JSONL file.",
     )
     topo = parser.add_argument_group("contact center")
     topo.add_argument("--agents", type=int, default=50, help="number of agents (default 50)")
@@ -32,10 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="realtime: send each record when its time comes; max: as fast as possible (default)",
     )
     timing.add_argument("--rate", type=float, default=0, help="cap on records/s sent (0 = no cap)")
-    mix = parser.add_argument_group("delivery quirks")
-    mix.add_argument("--duplicate-rate", type=float, default=0.01, help="share of agent events sent twice")
-    mix.add_argument("--redelivery-rate", type=float, default=0.1, help="share of CTRs re-delivered later, updated")
-    mix.add_argument("--junk-rate", type=float, default=0.0, help="share of records followed by a junk record")
+    _add_config_options(parser.add_argument_group("traffic and delivery (RATE: a share 0-1, unless per minute)"))
     out = parser.add_argument_group("output")
     out.add_argument("--sink", choices=("kinesis", "jsonl"), default="jsonl", help="where records go (default jsonl)")
     out.add_argument("--output", default="-", help="JSONL path for --sink jsonl ('-' = stdout)")
@@ -43,7 +61,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     out.add_argument("--endpoint-url", default=None, help="Kinesis endpoint (e.g. the local one); default AWS")
     out.add_argument("--region", default="eu-west-2", help="AWS region (default eu-west-2)")
     out.add_argument("--batch-size", type=int, default=250, help="records per PutRecords, ≤ 500 (default 250)")
-    out.add_argument("--contact-events", default=None, help="also write EventBridge contact events to this JSONL")
+    out.add_argument(
+        "--contact-events", default=None, help="also write the EventBridge contact events to this JSONL file"
+    )
     out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if args.duration is None and args.pace == "max":
@@ -64,6 +84,19 @@ def start_time(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def config_from(args: argparse.Namespace) -> SimulationConfig:
+    flagged = {s.name: getattr(args, s.name) for s in dataclasses.fields(SimulationConfig) if s.metadata.get("flag")}
+    return SimulationConfig(
+        start=start_time(args.start),
+        duration_seconds=args.duration,
+        seed=args.seed,
+        agents=args.agents,
+        queues=args.queues,
+        routing_profiles=args.routing_profiles,
+        **flagged,
+    )
+
+
 def open_sink(args: argparse.Namespace) -> Sink:
     if args.sink == "jsonl":
         return JsonlSink(args.output)
@@ -75,18 +108,7 @@ def open_sink(args: argparse.Namespace) -> Sink:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    config = SimulationConfig(
-        start=start_time(args.start),
-        duration_seconds=args.duration,
-        seed=args.seed,
-        agents=args.agents,
-        queues=args.queues,
-        routing_profiles=args.routing_profiles,
-        duplicate_probability=args.duplicate_rate,
-        redelivery_probability=args.redelivery_rate,
-        junk_probability=args.junk_rate,
-    )
-    _, emissions = simulate(config)
+    _, emissions = simulate(config_from(args))
     sink = open_sink(args)
     events = JsonlSink(args.contact_events) if args.contact_events else None
     counts: dict[str, int] = {}
@@ -94,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     sent = 0
     try:
         for emission in emissions:
+            if events and emission.kind == "contact_event":
+                events.write(emission)
             if not emission.on_stream:
-                if events:
-                    events.write(emission)
                 continue
             if args.pace == "realtime":
                 wait = (emission.arrival - datetime.now(UTC)).total_seconds()

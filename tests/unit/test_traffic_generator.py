@@ -38,7 +38,7 @@ def test_every_stream_record_parses_and_covers_the_connect_behaviours() -> None:
     assert {"CONNECTING", "CONNECTED", "CONNECTED_ONHOLD", "ENDED", "MISSED"} <= states
     statuses = {e.snapshot.status.name for e in agent_events if e.snapshot}
     assert {"Available", "Offline"} <= statuses and statuses & {"Break", "Lunch", "Training", "Meeting"}
-    assert {c.channel for c in ctrs} == {"VOICE", "CHAT"}
+    assert {c.channel for c in ctrs} == {"VOICE", "CHAT", "TASK"}
     assert (
         any(c.handled for c in ctrs) and any(c.queue and not c.handled for c in ctrs) and any(not c.queue for c in ctrs)
     )
