@@ -398,7 +398,9 @@ def junk() -> Scenario:
 
 
 def generated(seed: int = 5, agents: int = 25, seconds: int = 900) -> Scenario:
-    """The traffic generator: duplicates, re-delivered CTRs, profile changes, breaks, logouts."""
+    """The traffic generator: a real queue, outbound calls, callbacks, queue transfers, flow disconnects,
+    rejected and concurrent chats, agent queues, duplicates, re-delivered CTRs, profile changes, breaks,
+    logouts, and contact events on the stream (some lost, some duplicated)."""
     config = SimulationConfig(
         start=START,
         duration_seconds=seconds,
@@ -409,6 +411,9 @@ def generated(seed: int = 5, agents: int = 25, seconds: int = 900) -> Scenario:
         profile_change_probability=0.05,
         duplicate_probability=0.05,
         redelivery_probability=0.3,
+        contact_events_on_stream=True,
+        contact_event_loss_probability=0.03,
+        contact_event_duplicate_probability=0.05,
     )
     topology, emissions = simulate(config)
     s = Scenario("generated", topology.instance_arn.rsplit("/", 1)[-1])
