@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,6 @@ RANGE = timedelta(hours=1)
 # Grafana's dark theme and its classic palette.
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2c3235"
 NAMED = {"green": "#73bf69", "orange": "#ff9830", "red": "#f2495c", "text": TEXT}
-BAND_COLOURS = {band: NAMED[colour] for band, colour in wallboard.BANDS.items()}
 STATES = {"Alerting": NAMED["red"], "Normal": NAMED["green"], "NoData": "#8e8e8e", "not run here": "#5794f2"}
 COLOURS = {
     "available": "#73bf69",
@@ -113,24 +113,55 @@ def _blank(ax: Any, title: str) -> None:
     ax.grid(False)
 
 
-def _cell(value: Any, column: str) -> tuple[str, str | None]:
-    """A table cell's text and background colour: a band's colour for `<band>|<text>`, none otherwise."""
+def grafana_regex(pattern: str) -> re.Pattern[str]:
+    """Grafana's stringToJsRegex: `/body/flags` as written, any other string anchored at both ends."""
+    match = re.fullmatch(r"/(.*?)/([gimsy]*)", pattern)
+    if not match:
+        return re.compile(f"^{pattern}$")
+    return re.compile(match.group(1), re.IGNORECASE if "i" in match.group(2) else 0)
+
+
+def mapped(value: Any, mappings: list[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """(text, colour) of the first regex value mapping that matches, as Grafana's getValueMappingResult does
+    (the display text is the value with the match replaced by the result's text, `$1` its first group)."""
+    for mapping in mappings:
+        if mapping["type"] != "regex" or not isinstance(value, str):
+            continue
+        regex, result = grafana_regex(mapping["options"]["pattern"]), mapping["options"]["result"]
+        if regex.search(value):
+            text = regex.sub(re.sub(r"\$(\d)", r"\\\1", result.get("text", "")), value, count=1)
+            return text, NAMED.get(result.get("color", ""))
+    return None
+
+
+def column_mappings(panel: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A table panel's value mappings per column (its by-name overrides)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for override in panel["fieldConfig"]["overrides"]:
+        for prop in override["properties"]:
+            if prop["id"] == "mappings":
+                found[override["matcher"]["options"]] = prop["value"]
+    return found
+
+
+def _cell(value: Any, column: str, mappings: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """A table cell's text and background colour: its column's value mappings first, as in Grafana."""
     if value is None:
         return "-", None
-    if isinstance(value, str) and wallboard.SEPARATOR in value:
-        name, text = value.split(wallboard.SEPARATOR, 1)
-        return text, BAND_COLOURS.get(name)
+    shown = mapped(value, mappings)
+    if shown:
+        return shown
     if column in wallboard.UNITS:
         return f"{value:.0f} s", None
     return (f"{value:.0f}" if isinstance(value, (int, float)) else str(value)), None
 
 
-def draw_table(ax: Any, columns: list[str], rows: list[tuple]) -> None:
+def draw_table(ax: Any, columns: list[str], rows: list[tuple], mappings: dict[str, list[dict[str, Any]]]) -> None:
     _blank(ax, "Queues now — cells coloured by each queue's targets (grafana/targets.yaml)")
     if not rows:
         ax.text(0.5, 0.5, "No data", color=TEXT, ha="center", va="center", transform=ax.transAxes)
         return
-    cells = [[_cell(v, c) for v, c in zip(row, columns, strict=True)] for row in rows]
+    cells = [[_cell(v, c, mappings.get(c, [])) for v, c in zip(row, columns, strict=True)] for row in rows]
     headers = [textwrap.fill(c.replace("Abandonment", "Abandon-ment"), 10) for c in columns]
     table = ax.table(
         cellText=[[text for text, _ in row] for row in cells],
@@ -222,7 +253,8 @@ def render(con: duckdb.DuckDBPyConnection, source: str, output: Path) -> Path:
         x=0.01,
         ha="left",
     )
-    draw_table(fig.add_subplot(grid[0, :]), *_frame(con, queries["Queues now"], context()))
+    table = fig.add_subplot(grid[0, :])
+    draw_table(table, *_frame(con, queries["Queues now"], context()), column_mappings(panels["Queues now"]))
     for index, title in enumerate(("Service level, last 15 min", "Abandonment, last 15 min", "Job output age")):
         ax = fig.add_subplot(grid[1, index])
         _blank(ax, "")

@@ -147,10 +147,11 @@ UNITS = {f"{figure} {period}": "s" for period in PERIODS for figure in ("AHT", "
 
 
 def _band_mappings() -> list[model.ValueMapping]:
+    """`/.../`: Grafana's stringToJsRegex takes the pattern as it is (a bare string would be wrapped in ^...$)."""
     return [
         model.RegexMap(
             options=model.DashboardRegexMapOptions(
-                pattern=f"^{name}\\{SEPARATOR}(.*)$", result=model.ValueMappingResult(text="$1", color=colour)
+                pattern=f"/^{name}\\{SEPARATOR}(.*)$/", result=model.ValueMappingResult(text="$1", color=colour)
             )
         )
         for name, colour in BANDS.items()

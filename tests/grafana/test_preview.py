@@ -62,7 +62,16 @@ def test_preview_lists_every_alert_rule_with_its_state_on_the_data(job_run: JobR
     assert {s[1] for s in states} <= set(preview.STATES) and states[-1][1] == "not run here"
 
 
-def test_banded_cells_show_their_text_on_their_colour() -> None:
-    assert preview._cell("red|68 %", "Service level 15 min") == ("68 %", preview.BAND_COLOURS["red"])
-    assert preview._cell(None, "Oldest") == ("-", None)
-    assert preview._cell(182.4, "AHT 15 min") == ("182 s", None)
+def test_banded_cells_show_their_text_on_their_colour_through_the_panels_own_mappings() -> None:
+    """The preview applies the table's value mappings as Grafana does (stringToJsRegex, `$1`)."""
+    board = json.loads((preview.build.DASHBOARDS / "connect-realtime.json").read_text())
+    (table,) = [p for p in board["panels"] if p.get("title") == "Queues now"]
+    mappings = preview.column_mappings(table)
+    assert set(mappings) == set(preview.wallboard.BANDED)
+    oldest = mappings["Oldest"]
+    assert preview._cell("red|2:05", "Oldest", oldest) == ("2:05", preview.NAMED["red"])
+    assert preview._cell("amber|68 %", "Oldest", oldest) == ("68 %", preview.NAMED["orange"])
+    assert preview._cell("green|0:12", "Oldest", oldest) == ("0:12", preview.NAMED["green"])
+    assert preview._cell(None, "Oldest", oldest) == ("-", None)
+    assert preview._cell(182.4, "AHT 15 min", []) == ("182 s", None)
+    assert preview.grafana_regex("a|b").fullmatch("a") and not preview.grafana_regex("a").search("xa")
