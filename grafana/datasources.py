@@ -60,6 +60,9 @@ CLOUDWATCH = DataSource(
     {"authType": "default", "defaultRegion": HOME_REGION},
 )
 ALL = (TIMESTREAM, ATHENA, CLOUDWATCH)
+# Grafana's built-in data source that hands a panel another panel's results (nothing to provision).
+DASHBOARD = DataSource("-- Dashboard --", "datasource", "-- Dashboard --")
+EXPRESSIONS_UID = "__expr__"  # alert rules' server-side expressions (reduce, math, threshold)
 
 
 def provisioning_document() -> dict[str, Any]:

@@ -9,30 +9,60 @@ delivered (up to its buffering interval, 5 minutes by default)."""
 from __future__ import annotations
 
 from grafana_foundation_sdk.builders import dashboard as dash
+from grafana_foundation_sdk.builders import stat
+from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.models import common as common_model
 from grafana_foundation_sdk.models import dashboard as model
 
-from grafana import sql, variables
-from grafana.panels import GOOD_HIGH, GOOD_LOW, NEUTRAL, athena_query, stat_panel, time_series, timestream
+from grafana import sql, targets, variables
+from grafana.panels import NEUTRAL, athena_query, shared, stat_panel, time_series, timestream
 
 UID = "connect-now-and-history"
 TITLE = "Connect — now and history"
 RECENT = "6h"  # Timestream panels: the last 6 hours, whatever the dashboard's range
 HISTORY = "28d"  # Athena panels: the last 4 weeks
 
-# (column in both queries, title, unit, thresholds)
-FIGURES = (
-    ("queued", "Contacts queued", "none", NEUTRAL),
-    ("service level", "Service level within ${sl} s", "percentunit", GOOD_HIGH),
-    ("abandonment rate", "Abandonment rate", "percentunit", GOOD_LOW),
-    ("handle time (avg)", "Handle time (average)", "s", NEUTRAL),
-    ("queue wait (avg)", "Queue wait of handled contacts (average)", "s", NEUTRAL),
-)
+# Placeholder ids of the two panels that run the hourly and daily queries; the other figures' panels show their
+# results (`-- Dashboard --`), so each query runs once. grafana.build renumbers panels and these references alike.
+RECENT_SOURCE, HISTORY_SOURCE = 1001, 1002
+
+
+def _figures() -> tuple[tuple[str, str, str, tuple[tuple[float | None, str], ...]], ...]:
+    """(column in both queries, title, unit, thresholds); bands from the default targets."""
+    default = targets.load().default
+    return (
+        ("queued", "Contacts queued", "none", NEUTRAL),
+        ("service level", "Service level within ${sl} s", "percentunit", default.service_level_steps()),
+        ("abandonment rate", "Abandonment rate", "percentunit", default.abandonment_steps()),
+        ("handle time (avg)", "Handle time (average)", "s", NEUTRAL),
+        ("queue wait (avg)", "Queue wait of handled contacts (average)", "s", NEUTRAL),
+    )
 
 
 def _only(column: str) -> model.DataTransformerConfig:
     """Keep the time and one figure of a query that returns all of them (one query text per source)."""
     return model.DataTransformerConfig(id_val="filterFieldsByName", options={"include": {"names": ["time", column]}})
+
+
+TOTAL_UNITS = {
+    "abandonment rate": "percentunit",
+    "service level": "percentunit",
+    "handle time (avg)": "s",
+    "queue wait (avg)": "s",
+}
+
+
+def _totals(title: str, target: cogbuilder.Builder, period: str) -> stat.Panel:
+    panel = stat_panel(
+        title,
+        "Queued and handled counts, abandonment, service level and average handle time over the range.",
+        [target],
+        "none",
+        span=12,
+    ).time_from(period)
+    for name, unit in TOTAL_UNITS.items():
+        panel = panel.override_by_name(name, [model.DynamicConfigValue(id_val="unit", value=unit)])
+    return panel
 
 
 def build() -> model.Dashboard:
@@ -58,44 +88,31 @@ def build() -> model.Dashboard:
         )
     )
     board = board.with_row(dash.Row("Totals: last 6 hours (Timestream) and last 4 weeks (Athena)"))
-    totals_help = "Queued and handled counts, abandonment, service level and average handle time over the range."
     board = board.with_panel(
-        stat_panel(f"Last {RECENT} — job (Timestream)", totals_help, [timestream(sql.RECENT_TOTALS)], "none", span=12)
-        .time_from(RECENT)
-        .override_by_name("abandonment rate", [model.DynamicConfigValue(id_val="unit", value="percentunit")])
-        .override_by_name("service level", [model.DynamicConfigValue(id_val="unit", value="percentunit")])
-        .override_by_name("handle time (avg)", [model.DynamicConfigValue(id_val="unit", value="s")])
+        _totals(f"Last {RECENT} — job (Timestream)", timestream(sql.RECENT_TOTALS, wait_for_result=True), RECENT)
     )
     board = board.with_panel(
-        stat_panel(
-            f"Last {HISTORY} — CTR history (Athena)",
-            totals_help,
-            [athena_query(sql.HISTORY_TOTALS, table=True)],
-            "none",
-            span=12,
-        )
-        .time_from(HISTORY)
-        .override_by_name("abandonment rate", [model.DynamicConfigValue(id_val="unit", value="percentunit")])
-        .override_by_name("service level", [model.DynamicConfigValue(id_val="unit", value="percentunit")])
-        .override_by_name("handle time (avg)", [model.DynamicConfigValue(id_val="unit", value="s")])
-        .override_by_name("queue wait (avg)", [model.DynamicConfigValue(id_val="unit", value="s")])
+        _totals(f"Last {HISTORY} — CTR history (Athena)", athena_query(sql.HISTORY_TOTALS, table=True), HISTORY)
     )
-    for column, title, unit, steps in FIGURES:
+    for index, (column, title, unit, steps) in enumerate(_figures()):
+        first = index == 0
         board = board.with_row(dash.Row(title))
         recent = time_series(
             f"{title} — per hour, last {RECENT} (Timestream)",
             "From the job's 60 s windows (queue_contact_metrics), aggregated per hour with each figure's own weight.",
-            [timestream(sql.RECENT_HOURLY_FIGURES)],
+            [timestream(sql.RECENT_HOURLY_FIGURES) if first else shared(RECENT_SOURCE)],
             unit,
             steps=steps,
         ).time_from(RECENT)
         history = time_series(
             f"{title} — per day, last {HISTORY} (Athena)",
             "From the CTR history (Glue table ctr): CTRs deduplicated by contact id, on disconnect time.",
-            [athena_query(sql.HISTORY_DAILY_FIGURES)],
+            [athena_query(sql.HISTORY_DAILY_FIGURES) if first else shared(HISTORY_SOURCE)],
             unit,
             steps=steps,
         ).time_from(HISTORY)
+        if first:
+            recent, history = recent.id(RECENT_SOURCE), history.id(HISTORY_SOURCE)
         if column == "queued":
             recent = recent.draw_style(common_model.GraphDrawStyle.BARS)
             history = history.draw_style(common_model.GraphDrawStyle.BARS)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from textwrap import dedent
 
-from grafana_foundation_sdk.builders import athena, cloudwatch, common, stat, timeseries
+from grafana_foundation_sdk.builders import athena, cloudwatch, common, stat, table, timeseries
 from grafana_foundation_sdk.builders import dashboard as dash
+from grafana_foundation_sdk.builders import datasource as dashboard_datasource
 from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.models import athena as athena_model
 from grafana_foundation_sdk.models import cloudwatch as cloudwatch_model
@@ -18,8 +19,6 @@ from grafana import datasources, timestream_query
 
 Steps = Sequence[tuple[float | None, str]]
 
-GOOD_HIGH: Steps = ((None, "red"), (0.7, "orange"), (0.8, "green"))  # service level: 80 % is the usual target
-GOOD_LOW: Steps = ((None, "green"), (0.05, "orange"), (0.1, "red"))  # abandonment
 NEUTRAL: Steps = ((None, "green"),)
 
 
@@ -27,8 +26,21 @@ def sql(text: str) -> str:
     return dedent(text).strip()
 
 
-def timestream(query: str, ref_id: str = "A") -> timestream_query.Query:
-    return timestream_query.Query().ref_id(ref_id).raw_query(sql(query)).datasource(datasources.TIMESTREAM.ref)
+def timestream(query: str, ref_id: str = "A", wait_for_result: bool = False) -> timestream_query.Query:
+    """`wait_for_result` for stats and tables: one complete result, not each page as it arrives."""
+    target = timestream_query.Query().ref_id(ref_id).raw_query(sql(query)).datasource(datasources.TIMESTREAM.ref)
+    return target.wait_for_result(True) if wait_for_result else target
+
+
+def shared(panel_id: int, ref_id: str = "A") -> dashboard_datasource.Dataquery:
+    """The results of another panel of the dashboard (`-- Dashboard --`): one query, several panels."""
+    return (
+        dashboard_datasource.Dataquery()
+        .ref_id(ref_id)
+        .panel_id(panel_id)
+        .with_transforms(False)
+        .datasource(datasources.DASHBOARD.ref)
+    )
 
 
 def athena_query(query: str, ref_id: str = "A", table: bool = False) -> athena.Dataquery:
@@ -157,6 +169,32 @@ def stat_panel(
         .no_value("no data")
     )
     return _with_targets(panel, targets)
+
+
+def table_panel(
+    title: str,
+    description: str,
+    target: cogbuilder.Builder,
+    *,
+    span: int = 12,
+    height: int = 8,
+    steps: Steps = NEUTRAL,
+) -> table.Panel:
+    """A table with its options set (the SDK's table panel otherwise has `options: null`, which Grafana's own
+    schema refuses)."""
+    return _with_targets(
+        table.Panel()
+        .title(title)
+        .description(description)
+        .unit("none")
+        .thresholds(thresholds(steps))
+        .show_header(True)
+        .cell_height(common_model.TableCellHeight.SM)
+        .footer(common.TableFooterOptions().show(False).reducer(["sum"]))
+        .span(span)
+        .height(height),
+        [target],
+    )
 
 
 def override(name: str, **properties: object) -> tuple[str, list[model.DynamicConfigValue]]:

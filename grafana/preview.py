@@ -1,28 +1,33 @@
-"""A PNG preview of the real-time dashboard's main panels, from a local run's data, before deploying anything.
+"""A PNG preview of the real-time dashboard, from a local run's data, before deploying anything.
 
     python -m grafana.preview                                  # the last `make run` (.run/moto-recording.jsonl)
     python -m grafana.preview --replay-dir DIR                 # `python -m flink_app replay ... --output DIR`
     python -m grafana.preview --output docs/dashboard-preview.png
 
-The panels' own queries (from grafana/dashboards/connect-realtime.json) run on the records the job wrote, through
-the same local engine the tests use (grafana.local), over the dashboard's default range (the last hour of data):
-what is drawn is what those queries return. A panel whose table has no rows locally (Connect's own figures are
-written by a Lambda that `make run` does not run) says "no data", as Grafana would.
+The panels' own queries (from grafana/dashboards/connect-realtime.json) and the alert rules (from
+grafana/provisioning/alerting/) run on the records the job wrote, through the same local engine the tests use
+(grafana.local), at the end of the data: what is drawn is what those queries return, and each rule's state is what
+it would evaluate to. A figure whose table has no rows locally (Connect's own figures are written by a Lambda that
+`make run` does not run) is left blank or says "no data", as Grafana would.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from datetime import timedelta
+import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import yaml
 
-from grafana import build, datasources, realtime, variables
-from grafana.local import dashboard, records, timestream
-from grafana.local.interpolation import QueryContext
+from grafana import build, datasources, realtime, wallboard
+from grafana.local import alerting, dashboard, records, timestream
+from grafana.local.interpolation import ALL, QueryContext
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RECORDING = REPO / ".run" / "moto-recording.jsonl"
@@ -31,20 +36,20 @@ RANGE = timedelta(hours=1)
 
 # Grafana's dark theme and its classic palette.
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2c3235"
+NAMED = {"green": "#73bf69", "orange": "#ff9830", "red": "#f2495c", "text": TEXT}
+STATES = {"Alerting": NAMED["red"], "Normal": NAMED["green"], "NoData": "#8e8e8e", "not run here": "#5794f2"}
 COLOURS = {
     "available": "#73bf69",
-    "on contact": "#5794f2",
+    "connected or on hold": "#5794f2",
     "after-contact work": "#b877d9",
     "non-productive": "#fade2a",
     "error": "#f2495c",
     "online": "#ccccdc",
 }
-PERCENTILES = {"p50": "#73bf69", "p90": "#fade2a", "p99": "#f2495c"}
 
 
-def _queries() -> dict[str, str]:
-    document = json.loads((build.DASHBOARDS / f"{realtime.UID}.json").read_text())
-    return {q.panel: q.sql for q in dashboard.panel_queries(realtime.UID, document) if q.sql}
+def _document() -> dict[str, Any]:
+    return json.loads((build.DASHBOARDS / f"{realtime.UID}.json").read_text())
 
 
 def _shown(path: Path) -> str:
@@ -60,18 +65,39 @@ def load(replay_dir: Path | None, recording: Path | None) -> tuple[duckdb.DuckDB
     if not any(r.table == "agent_state_by_queue" for r in rows):
         raise SystemExit(f"no agent_state_by_queue records in {source}: run `make run` for a minute or two first")
     con = duckdb.connect()
-    timestream.load_tables(con, datasources.TIMESTREAM_DATABASE, rows, records.job_table_columns())
+    empty = {**records.lambda_table_columns(), **records.job_table_columns()}
+    timestream.load_tables(con, datasources.TIMESTREAM_DATABASE, rows, empty)
     return con, source
 
 
-def _frame(con, sql: str, context: QueryContext) -> tuple[list[str], list[tuple]]:
+def cut(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Only what the job had written by `now` (a replay also writes the empty snapshots after the traffic)."""
+    db = datasources.TIMESTREAM_DATABASE
+    tables = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [db]).fetchall()
+    for (table,) in tables:
+        con.execute(f'DELETE FROM "{db}"."{table}" WHERE time > ?', [now.replace(tzinfo=None)])
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: dashboard.PanelQuery, context: QueryContext) -> tuple[list, list]:
     try:
-        return dashboard.run(con, datasources.TIMESTREAM.type, sql, context)
+        return dashboard.run(con, query.datasource_type, query.sql, context)
     except duckdb.CatalogException:  # a table nothing wrote locally
         return [], []
 
 
-def _style(ax, title: str) -> None:
+def stat_colour(panel: dict[str, Any], value: float) -> tuple[str, str]:
+    """(text, colour) a stat shows: its value mappings first, else its thresholds."""
+    defaults = panel["fieldConfig"]["defaults"]
+    for mapping in defaults.get("mappings") or []:
+        if mapping["type"] == "value" and str(int(value)) in mapping["options"]:
+            result = mapping["options"][str(int(value))]
+            return result["text"], NAMED[result["color"]]
+    steps = [s for s in defaults["thresholds"]["steps"] if s["value"] is None or value >= s["value"]]
+    text = f"{value * 100:.1f} %" if defaults["unit"] == "percentunit" else f"{value:.0f} s"
+    return text, NAMED.get(steps[-1]["color"], TEXT)
+
+
+def _style(ax: Any, title: str) -> None:
     ax.set_facecolor(PANEL)
     ax.set_title(title, color=TEXT, fontsize=10, loc="left")
     ax.tick_params(colors=TEXT, labelsize=8)
@@ -80,130 +106,171 @@ def _style(ax, title: str) -> None:
         spine.set_visible(False)
 
 
-def _no_data(ax, why: str = "No data") -> None:
-    ax.text(0.5, 0.5, why, color=TEXT, ha="center", va="center", transform=ax.transAxes, fontsize=9, wrap=True)
+def _blank(ax: Any, title: str) -> None:
+    _style(ax, title)
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.grid(False)
 
 
-def _time_axis(ax) -> None:
+def grafana_regex(pattern: str) -> re.Pattern[str]:
+    """Grafana's stringToJsRegex: `/body/flags` as written, any other string anchored at both ends."""
+    match = re.fullmatch(r"/(.*?)/([gimsy]*)", pattern)
+    if not match:
+        return re.compile(f"^{pattern}$")
+    return re.compile(match.group(1), re.IGNORECASE if "i" in match.group(2) else 0)
+
+
+def mapped(value: Any, mappings: list[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """(text, colour) of the first regex value mapping that matches, as Grafana's getValueMappingResult does
+    (the display text is the value with the match replaced by the result's text, `$1` its first group)."""
+    for mapping in mappings:
+        if mapping["type"] != "regex" or not isinstance(value, str):
+            continue
+        regex, result = grafana_regex(mapping["options"]["pattern"]), mapping["options"]["result"]
+        if regex.search(value):
+            text = regex.sub(re.sub(r"\$(\d)", r"\\\1", result.get("text", "")), value, count=1)
+            return text, NAMED.get(result.get("color", ""))
+    return None
+
+
+def column_mappings(panel: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A table panel's value mappings per column (its by-name overrides)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for override in panel["fieldConfig"]["overrides"]:
+        for prop in override["properties"]:
+            if prop["id"] == "mappings":
+                found[override["matcher"]["options"]] = prop["value"]
+    return found
+
+
+def _cell(value: Any, column: str, mappings: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """A table cell's text and background colour: its column's value mappings first, as in Grafana."""
+    if value is None:
+        return "-", None
+    shown = mapped(value, mappings)
+    if shown:
+        return shown
+    if column in wallboard.UNITS:
+        return f"{value:.0f} s", None
+    return (f"{value:.0f}" if isinstance(value, (int, float)) else str(value)), None
+
+
+def draw_table(ax: Any, columns: list[str], rows: list[tuple], mappings: dict[str, list[dict[str, Any]]]) -> None:
+    _blank(ax, "Queues now — cells coloured by each queue's targets (grafana/targets.yaml)")
+    if not rows:
+        ax.text(0.5, 0.5, "No data", color=TEXT, ha="center", va="center", transform=ax.transAxes)
+        return
+    cells = [[_cell(v, c, mappings.get(c, [])) for v, c in zip(row, columns, strict=True)] for row in rows]
+    headers = [textwrap.fill(c.replace("Abandonment", "Abandon-ment"), 10) for c in columns]
+    table = ax.table(
+        cellText=[[text for text, _ in row] for row in cells],
+        cellColours=[[colour or PANEL for _, colour in row] for row in cells],
+        colLabels=headers,
+        colColours=[GRID] * len(columns),
+        cellLoc="center",
+        bbox=[0, 0, 1, 1],
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    for (row, _), cell in table.get_celld().items():
+        cell.set_edgecolor(BACKGROUND)
+        coloured = row > 0 and cell.get_facecolor()[:3] != table[(row, 0)].get_facecolor()[:3]
+        cell.get_text().set_color("#111217" if coloured else TEXT)
+
+
+def rule_states(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[str, str, str]]:
+    """(title, state, detail) of every provisioned rule, evaluated on the local data where it can be."""
+    document = yaml.safe_load(build.ALERTING_FILE.read_text())
+    states = []
+    for rule in document["groups"][0]["rules"]:
+        try:
+            evaluation = alerting.evaluate(rule, con, now)
+        except alerting.NotExecutable:
+            states.append((rule["title"], "not run here", "CloudWatch: no local engine"))
+            continue
+        firing = sorted(dict(labels).get("queue", "") for labels in evaluation.firing)
+        detail = ", ".join(q for q in firing if q) or ("fires" if firing else f"{len(evaluation.values)} checked")
+        states.append((rule["title"], evaluation.state, detail))
+    return states
+
+
+def draw_rules(ax: Any, states: list[tuple[str, str, str]]) -> None:
+    _blank(ax, "Alert rules (grafana/provisioning/alerting), evaluated on this data")
+    for index, (title, state, detail) in enumerate(states):
+        y = 0.86 - index * 0.15
+        ax.text(0.02, y, "●", color=STATES[state], fontsize=12, va="center", transform=ax.transAxes)
+        ax.text(0.06, y, title, color=TEXT, fontsize=9, va="center", transform=ax.transAxes)
+        ax.text(0.5, y, f"{state}: {detail}", color=STATES[state], fontsize=8.5, va="center", transform=ax.transAxes)
+
+
+def draw_states(ax: Any, columns: list[str], rows: list[tuple], title: str) -> None:
+    _style(ax, title)
+    if not rows:
+        ax.text(0.5, 0.5, "No data", color=TEXT, ha="center", va="center", transform=ax.transAxes)
+        return
     import matplotlib.dates as mdates
 
-    low, high = ax.get_xlim()
-    short = (high - low) * 24 * 60 < 15  # under 15 minutes: seconds matter
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S" if short else "%H:%M"))
+    times = [r[0] for r in rows]
+    parts = [c for c in columns[1:] if c != "online"]
+    series = [[r[columns.index(c)] or 0 for r in rows] for c in parts]
+    ax.stackplot(times, *series, labels=parts, colors=[COLOURS[c] for c in parts], alpha=0.75)
+    ax.plot(times, [r[columns.index("online")] for r in rows], color=COLOURS["online"], lw=1.5, label="online")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.legend(loc="upper left", fontsize=7, ncol=6, facecolor=PANEL, labelcolor=TEXT, edgecolor=PANEL)
 
 
-def render(con: duckdb.DuckDBPyConnection, source: str, output: Path, max_queues: int = 4) -> Path:
+def render(con: duckdb.DuckDBPyConnection, source: str, output: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    queries = _queries()
+    document = _document()
+    queries = {q.panel: q for q in dashboard.panel_queries(realtime.UID, document) if q.sql}
+    panels = {p.get("title"): p for p in document["panels"]}
     db = datasources.TIMESTREAM_DATABASE
     # "Now" is the end of the traffic: the newest snapshot with an agent online (a replay closes every window,
     # down to the empty snapshots after the last agent has gone stale).
-    now = con.execute(
+    newest = con.execute(
         f'SELECT coalesce(max(time) FILTER (WHERE agents_online > 0), max(time)) FROM "{db}".agent_state_by_queue'
     ).fetchone()[0]
-    first = con.execute(f'SELECT min(time) FROM "{db}".agent_state_by_queue').fetchone()[0]
-    from datetime import UTC
-
-    now = now.replace(tzinfo=UTC) + timedelta(seconds=1)
-    start = max(now - RANGE, first.replace(tzinfo=UTC))
-    table = f'"{db}".agent_state_by_queue'
-    instances = [r[0] for r in con.execute(f"SELECT DISTINCT instance_id FROM {table}").fetchall()]
-    queues = sorted(r[0] for r in con.execute(f"SELECT DISTINCT queue_name FROM {table}").fetchall())
-    values = {"instance": instances, "queue": queues, "channel": list(variables.CHANNELS), "sl": ["20"]}
+    now = newest.replace(tzinfo=UTC) + timedelta(seconds=1)
+    cut(con, now)
+    selection = {"instance": [ALL], "queue": [ALL], "channel": [ALL], "sl": ["20"]}
+    custom_all = dashboard.all_values(document)
 
     def context(**overrides: list[str]) -> QueryContext:
-        interval = timedelta(seconds=max(10, int((now - start).total_seconds() / 240)))
-        return QueryContext(start, now, interval, {**values, **overrides})
+        return QueryContext(now - RANGE, now, timedelta(seconds=20), {**selection, **overrides}, custom_all)
 
-    shown = queues[:max_queues]
-    fig = plt.figure(figsize=(16, 4.2 + 3.0 * ((len(shown) + 1) // 2) + 3.2), facecolor=BACKGROUND)
-    rows = 2 + (len(shown) + 1) // 2
-    grid = fig.add_gridspec(rows, 4, height_ratios=[0.55] + [1] * (rows - 1), hspace=0.55, wspace=0.25)
-    fig.subplots_adjust(left=0.04, right=0.985, top=0.9, bottom=0.05)
+    fig = plt.figure(figsize=(18, 11), facecolor=BACKGROUND)
+    grid = fig.add_gridspec(3, 6, height_ratios=[1.0, 0.85, 1.2], hspace=0.35, wspace=0.3)
+    fig.subplots_adjust(left=0.03, right=0.985, top=0.91, bottom=0.04)
     fig.suptitle(
-        f"{realtime.TITLE} — preview from {source}\n"
-        f"{start:%Y-%m-%d %H:%M} to {now:%H:%M} UTC, queues: {', '.join(queues)}",
+        f"{realtime.TITLE} — preview from {source}\n{now - RANGE:%Y-%m-%d %H:%M} to {now:%H:%M} UTC",
         color=TEXT,
         fontsize=12,
         x=0.01,
         ha="left",
     )
-
-    # Tiles: "Agents now (job)" over the selected queues.
-    columns, result = _frame(con, queries["Agents now (job)"], context())
-    for index, name in enumerate(columns[:4] if result else []):
-        ax = fig.add_subplot(grid[0, index])
-        _style(ax, "")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.text(0.5, 0.62, f"{result[0][index]:.0f}", color="#73bf69", ha="center", va="center", fontsize=26)
-        ax.text(0.5, 0.18, f"agents {name} (all queues)", color=TEXT, ha="center", fontsize=9)
-
-    # Per queue: "Agent states — $queue", stacked.
-    for index, queue in enumerate(shown):
-        ax = fig.add_subplot(grid[1 + index // 2, (index % 2) * 2 : (index % 2) * 2 + 2])
-        _style(ax, f"Agent states — {queue}")
-        columns, result = _frame(con, queries["Agent states — $queue"], context(queue=[queue]))
-        if not result:
-            _no_data(ax)
-            continue
-        times = [r[0] for r in result]
-        parts = [c for c in columns[1:] if c != "online"]
-        ax.stackplot(
-            times,
-            *[[r[columns.index(c)] or 0 for r in result] for c in parts],
-            labels=parts,
-            colors=[COLOURS[c] for c in parts],
-            alpha=0.75,
-        )
-        ax.plot(times, [r[columns.index("online")] for r in result], color=COLOURS["online"], lw=1.5, label="online")
-        _time_axis(ax)
-        if index == 0:
-            ax.legend(loc="upper left", fontsize=7, ncol=6, facecolor=PANEL, labelcolor=TEXT, edgecolor=PANEL)
-
-    # Service level with its colour bands; handle-time percentiles of the first queue; abandonment.
-    bottom = rows - 1
-    ax = fig.add_subplot(grid[bottom, 0:2])
-    _style(ax, "Service level within 20 s (colour bands: target)")
-    columns, result = _frame(con, queries["Service level within ${sl} s"], context())
-    for low, high, colour in ((0, 0.7, "#f2495c"), (0.7, 0.8, "#ff9830"), (0.8, 1.0, "#73bf69")):
-        ax.axhspan(low, high, color=colour, alpha=0.12)
-    if result:
-        ax.plot([r[0] for r in result], [r[1] for r in result], color="#5794f2", lw=1.8)
-        ax.set_ylim(0, 1.02)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        _time_axis(ax)
-    else:
-        _no_data(ax, "No data: no queue_contact_metrics records in this run")
-
-    ax = fig.add_subplot(grid[bottom, 2])
-    queue = shown[0]
-    _style(ax, f"Handle time p50 / p90 / p99 — {queue}")
-    columns, result = _frame(con, queries["Handle time p50 / p90 / p99 — $queue"], context(queue=[queue]))
-    if result:
-        for name, colour in PERCENTILES.items():
-            ax.plot([r[0] for r in result], [r[columns.index(name)] for r in result], color=colour, lw=1.2, label=name)
-        ax.set_ylabel("s", color=TEXT, fontsize=8)
-        ax.legend(fontsize=7, facecolor=PANEL, labelcolor=TEXT, edgecolor=PANEL)
-        _time_axis(ax)
-    else:
-        _no_data(ax)
-
-    ax = fig.add_subplot(grid[bottom, 3])
-    _style(ax, "Abandoned contacts per window")
-    columns, result = _frame(con, queries["Abandonment"], context())
-    if result:
-        ax.bar([r[0] for r in result], [r[1] for r in result], width=0.0006, color="#f2495c")
-        _time_axis(ax)
-    else:
-        _no_data(ax)
-
+    table = fig.add_subplot(grid[0, :])
+    draw_table(table, *_frame(con, queries["Queues now"], context()), column_mappings(panels["Queues now"]))
+    for index, title in enumerate(("Service level, last 15 min", "Abandonment, last 15 min", "Job output age")):
+        ax = fig.add_subplot(grid[1, index])
+        _blank(ax, "")
+        columns, rows = _frame(con, queries[title], context())
+        value = rows[0][0] if rows else None
+        text, colour = stat_colour(panels[title], value) if value is not None else ("no data", PANEL)
+        ax.set_facecolor(colour)
+        ax.text(0.5, 0.58, text, color="#111217" if value is not None else TEXT, ha="center", fontsize=24)
+        ax.text(0.5, 0.18, title, color="#111217" if value is not None else TEXT, ha="center", fontsize=9)
+    draw_rules(fig.add_subplot(grid[1, 3:]), rule_states(con, now))
+    queue_names = sorted(
+        r[0] for r in con.execute(f'SELECT DISTINCT queue_name FROM "{db}".agent_state_by_queue').fetchall()
+    )
+    for index, queue in enumerate(queue_names[:2]):
+        columns, rows = _frame(con, queries["Agent states — $queue"], context(queue=[queue]))
+        draw_states(fig.add_subplot(grid[2, index * 3 : index * 3 + 3]), columns, rows, f"Agent states — {queue}")
     output.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(output, dpi=90, facecolor=BACKGROUND)
     plt.close(fig)
@@ -216,13 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     given.add_argument("--replay-dir", type=Path, help="output directory of `python -m flink_app replay`")
     given.add_argument("--recording", type=Path, default=DEFAULT_RECORDING, help="moto recording of a local run")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"PNG file (default {DEFAULT_OUTPUT})")
-    parser.add_argument("--queues", type=int, default=4, help="queues drawn one by one (default 4)")
     args = parser.parse_args(argv)
     if not args.replay_dir and not args.recording.exists():
         print(f"no recording at {args.recording}: start `make run` first, or pass --replay-dir", file=sys.stderr)
         return 1
     con, source = load(args.replay_dir, None if args.replay_dir else args.recording)
-    print(f"wrote {render(con, source, args.output, args.queues)}")
+    print(f"wrote {render(con, source, args.output)}")
     return 0
 
 

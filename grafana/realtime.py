@@ -4,89 +4,98 @@ pipeline's health. Refreshes every 30 s (the job writes agent snapshots every 10
 
 from __future__ import annotations
 
-from grafana_foundation_sdk.builders import common, table
+from grafana_foundation_sdk.builders import common
 from grafana_foundation_sdk.builders import dashboard as dash
 from grafana_foundation_sdk.models import common as common_model
 from grafana_foundation_sdk.models import dashboard as model
 
-from grafana import datasources, sql, variables
+from grafana import datasources, sql, targets, variables, wallboard
 from grafana.panels import (
-    GOOD_HIGH,
-    GOOD_LOW,
     cloudwatch_metric,
     override,
     partition_by,
     stat_panel,
-    thresholds,
+    table_panel,
     time_series,
     timestream,
 )
+from grafana.targets import Targets
 
 UID = "connect-realtime"
 TITLE = "Connect — real time"
 FRESHNESS: tuple[tuple[float | None, str], ...] = ((None, "green"), (60, "orange"), (300, "red"))
 
 
-def _now_row(board: dash.Dashboard) -> dash.Dashboard:
+def _now_row(board: dash.Dashboard, targets: Targets) -> dash.Dashboard:
     board = board.with_row(dash.Row("Now"))
+    board = board.with_panel(wallboard.queue_table(targets))
     board = board.with_panel(
         stat_panel(
-            "Agents now (job)",
-            "The job's newest snapshot (agent_state_by_queue), summed over the selected queues: an agent whose "
-            "routing profile serves several of them counts in each.",
-            [timestream(sql.AGENTS_NOW)],
+            "Agents in the instance (Connect)",
+            "Connect's own count for the whole instance (GetCurrentMetricData without grouping, every minute: "
+            "persist_instance_data's instance_current rows), each agent once whatever the queues of its routing "
+            "profile; per-queue counts are in the table. On contact includes ACW, as in Connect. Not filtered by "
+            "queue.",
+            [timestream(sql.INSTANCE_AGENTS_NOW, wait_for_result=True)],
             "none",
             span=10,
         )
     )
+    default = targets.default
     board = board.with_panel(
         stat_panel(
             "Service level, last 15 min",
-            "Share of queued contacts removed from the queue within ${sl} s (answered or abandoned), over the "
-            "windows that ended in the last 15 minutes, weighted by contacts queued. Target bands: red < 70 %, "
-            "orange < 80 %, green from 80 %.",
-            [timestream(sql.SERVICE_LEVEL_LAST_15_MIN)],
+            "Share of queued contacts removed from the queue within ${sl} s (answered or abandoned) over the job's "
+            "rolling 15 minutes, weighted by contacts queued, over the selected queues and channels. Bands: the "
+            "default targets of grafana/targets.yaml (per-queue targets colour the table).",
+            [timestream(sql.SERVICE_LEVEL_LAST_15_MIN, wait_for_result=True)],
             "percentunit",
-            steps=GOOD_HIGH,
+            steps=default.service_level_steps(),
             colour_background=True,
         ).decimals(1)
     )
     board = board.with_panel(
         stat_panel(
             "Abandonment, last 15 min",
-            "Abandoned / queued over the windows that ended in the last 15 minutes. Bands: green < 5 %, "
-            "orange < 10 %, red from 10 %.",
-            [timestream(sql.ABANDONMENT_LAST_15_MIN)],
+            "Abandoned / queued over the job's rolling 15 minutes. Bands: the default targets of grafana/targets.yaml.",
+            [timestream(sql.ABANDONMENT_LAST_15_MIN, wait_for_result=True)],
             "percentunit",
-            steps=GOOD_LOW,
+            steps=default.abandonment_steps(),
             colour_background=True,
         ).decimals(1)
     )
     board = board.with_panel(
         stat_panel(
             "Job output age",
-            "Seconds between now and the job's newest snapshot of the selected queues. More than a minute: the job "
-            "is behind or stopped (it writes a snapshot every 10 s of event time).",
-            [timestream(sql.JOB_OUTPUT_AGE)],
+            "Seconds between now and the job's newest snapshot, whatever the dashboard's range, so a stopped job "
+            "turns red instead of showing no data. More than a minute: the job is behind or stopped (it writes a "
+            "snapshot every 10 s of event time while agent events arrive; with nobody logged in its output pauses).",
+            [timestream(sql.JOB_OUTPUT_AGE, wait_for_result=True)],
             "s",
             span=6,
             steps=FRESHNESS,
             colour_background=True,
+        ).mappings(
+            [
+                model.ValueMap(
+                    options={str(sql.NO_OUTPUT_FOR_A_DAY): model.ValueMappingResult(text="none in 24 h", color="red")}
+                )
+            ]
         )
     )
     return board
 
 
-def _service_row(board: dash.Dashboard) -> dash.Dashboard:
+def _service_row(board: dash.Dashboard, targets: Targets) -> dash.Dashboard:
     board = board.with_row(dash.Row("Service (job: queue_contact_metrics, 60 s windows on disconnect time)"))
     board = board.with_panel(
         time_series(
             "Service level within ${sl} s",
             "Per window, weighted by contacts queued over the selected queues and channels. Colour bands: the "
-            "target thresholds (red < 70 %, orange < 80 %, green from 80 %).",
+            "default targets of grafana/targets.yaml (per-queue targets colour the table).",
             [timestream(sql.SERVICE_LEVEL_OVER_TIME)],
             "percentunit",
-            steps=GOOD_HIGH,
+            steps=targets.default.service_level_steps(),
         )
         .min(0)
         .max(1)
@@ -97,7 +106,7 @@ def _service_row(board: dash.Dashboard) -> dash.Dashboard:
         "Abandoned contacts per window (bars) and abandonment rate (line, right axis): abandoned / queued.",
         [timestream(sql.ABANDONMENT_OVER_TIME)],
         "none",
-        steps=GOOD_LOW,
+        steps=targets.default.abandonment_steps(),
     )
     name, props = override("abandonment rate", unit="percentunit", custom__axisPlacement="right")
     abandonment = abandonment.override_by_name(name, props)
@@ -124,7 +133,8 @@ def _service_row(board: dash.Dashboard) -> dash.Dashboard:
         time_series(
             "In queue now (Connect)",
             "Connect's own CONTACTS_IN_QUEUE and OLDEST_CONTACT_AGE (GetCurrentMetricData, every minute, "
-            "instance_metrics): the job sees contacts only once their CTR arrives, after they end.",
+            "instance_metrics), over the selected queues and channels. The job's own live queue is compared with "
+            "them per queue below.",
             [timestream(sql.CONNECT_IN_QUEUE_OVER_TIME)],
             "none",
         ).override_by_name(*override("oldest contact", unit="s", custom__axisPlacement="right"))
@@ -132,13 +142,14 @@ def _service_row(board: dash.Dashboard) -> dash.Dashboard:
     return board
 
 
-def _queue_row(board: dash.Dashboard) -> dash.Dashboard:
+def _queue_row(board: dash.Dashboard, targets: Targets) -> dash.Dashboard:
     board = board.with_row(dash.Row("Queue $queue").repeat("queue"))
     states = (
         time_series(
             "Agent states — $queue",
-            "The job's snapshots every 10 s (agent_state_by_queue): available, on contact (excluding after-contact "
-            "work), after-contact work, non-productive (custom status) and error, stacked; online as a line.",
+            "The job's snapshots every 10 s (agent_state_by_queue), stacked: available, connected or on hold, "
+            "after-contact work (the two make Connect's On contact), non-productive (custom status) and error; "
+            "online as a line.",
             [timestream(sql.AGENT_STATES_OVER_TIME)],
             "none",
         )
@@ -172,11 +183,24 @@ def _queue_row(board: dash.Dashboard) -> dash.Dashboard:
         name, props = override(label, custom__lineStyle={"fill": "dash", "dash": [10, 10]})
         cross_check = cross_check.override_by_name(name, props)
     board = board.with_panel(cross_check)
+    waiting = time_series(
+        "In queue and oldest: job vs Connect — $queue",
+        "The job's live queue (queue_contacts_waiting, from contact events) beside Connect's GetCurrentMetricData "
+        "for the same minute (instance_metrics): contacts in queue (left axis) and the oldest contact's wait "
+        "(right axis). They should agree; a lasting gap means lost or late contact events.",
+        [timestream(sql.WAITING_JOB_VS_CONNECT)],
+        "none",
+    )
+    for label in ("oldest (Connect)", "oldest (job)"):
+        waiting = waiting.override_by_name(*override(label, unit="s", custom__axisPlacement="right"))
+    for label in ("in queue (Connect)", "oldest (Connect)"):
+        waiting = waiting.override_by_name(*override(label, custom__lineStyle={"fill": "dash", "dash": [10, 10]}))
+    board = board.with_panel(waiting)
     board = board.with_panel(
         stat_panel(
             "Agents now — $queue",
-            "The job's newest snapshot of this queue.",
-            [timestream(sql.AGENTS_NOW)],
+            "The job's newest snapshot of this queue. On contact includes ACW, as in Connect.",
+            [timestream(sql.AGENTS_NOW, wait_for_result=True)],
             "none",
             span=12,
             height=8,
@@ -185,7 +209,7 @@ def _queue_row(board: dash.Dashboard) -> dash.Dashboard:
     return board
 
 
-def _quality_row(board: dash.Dashboard) -> dash.Dashboard:
+def _quality_row(board: dash.Dashboard, targets: Targets) -> dash.Dashboard:
     board = board.with_row(dash.Row("Data quality"))
     application = {"Application": datasources.FLINK_APPLICATION}
     board = board.with_panel(
@@ -214,30 +238,25 @@ def _quality_row(board: dash.Dashboard) -> dash.Dashboard:
         ).draw_style(common_model.GraphDrawStyle.BARS)
     )
     board = board.with_panel(
-        table.Panel()
-        .title("Job output age by queue")
-        .description(
+        table_panel(
+            "Job output age by queue",
             "The newest snapshot the job wrote for each selected queue, and its age. A queue falling behind the "
-            "others points at one Kinesis shard lagging (the job's event time is per shard)."
-        )
-        .datasource(datasources.TIMESTREAM.ref)
-        .with_target(timestream(sql.JOB_OUTPUT_AGE_BY_QUEUE))
-        .unit("none")
-        .thresholds(thresholds(FRESHNESS))
-        .override_by_name(
+            "others points at one Kinesis shard lagging (the job's event time is per shard).",
+            timestream(sql.JOB_OUTPUT_AGE_BY_QUEUE, wait_for_result=True),
+            steps=FRESHNESS,
+        ).override_by_name(
             "age",
             [
                 model.DynamicConfigValue(id_val="unit", value="s"),
                 model.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"}),
             ],
         )
-        .span(12)
-        .height(8)
     )
     return board
 
 
-def build() -> model.Dashboard:
+def build(queue_targets: Targets | None = None) -> model.Dashboard:
+    queue_targets = queue_targets or targets.load()
     board = (
         dash.Dashboard(TITLE)
         .uid(UID)
@@ -260,5 +279,5 @@ def build() -> model.Dashboard:
         )
     )
     for section in (_now_row, _service_row, _queue_row, _quality_row):
-        board = section(board)
+        board = section(board, queue_targets)
     return board.build()

@@ -1,69 +1,97 @@
 """Template variables shared by the dashboards: instance, queue, channel (and the service-level threshold).
 
-Instance and queue lists come from the job's `agent_state_by_queue` (every queue of a routing profile has a row
-at every snapshot); channel is Connect's fixed list. All are multi-value with "All"; queries use them as
-`IN (${name:sqlstring})`.
+- Queues and instances come from every source that has them (sql.KNOWN_QUEUES: the instance inventory first), so
+  a queue nobody staffs is listed; the lists do not depend on the dashboard's range and refresh on dashboard load
+  only (Grafana's "on time range change" re-runs them at every auto-refresh of a relative range).
+- Multi-value with "All", whose custom all-value `'__all__'` every query tests through `sql.selected`: "All" then
+  holds even when a list is empty (Grafana would expand it to nothing, and `IN ()` is a SQL error).
+- No `id`: the SDK gives every variable the same placeholder id, and Grafana before the Scenes renderer keys
+  variables by it, keeping one of them.
 """
 
 from __future__ import annotations
 
 from grafana_foundation_sdk.builders import dashboard as dash
+from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.models import dashboard as model
 
 from grafana import datasources, sql
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 SERVICE_LEVEL_THRESHOLDS = ("20", "60")  # the job's default `service_level.thresholds.seconds`
+ALL_VALUE = f"'{sql.ALL_VALUE}'"
+
+
+class Variable(model.VariableModel):
+    """The SDK's variable, encoded without the placeholder `id`."""
+
+    def to_json(self) -> dict[str, object]:
+        payload = super().to_json()
+        del payload["id"]
+        return payload
+
+
+class WithoutId(cogbuilder.Builder[model.VariableModel]):
+    def __init__(self, inner: cogbuilder.Builder[model.VariableModel]) -> None:
+        self._inner = inner
+
+    def build(self) -> model.VariableModel:
+        return Variable(**vars(self._inner.build()))
 
 
 def _all() -> model.VariableOption:
     return model.VariableOption(selected=True, text=["All"], value=["$__all"])
 
 
-def instance() -> dash.QueryVariable:
-    return (
-        dash.QueryVariable("instance")
-        .label("Instance")
-        .description("Amazon Connect instance id (last segment of the instance ARN).")
+def _query(name: str, label: str, description: str, query: str) -> WithoutId:
+    return WithoutId(
+        dash.QueryVariable(name)
+        .label(label)
+        .description(description)
         .datasource(datasources.TIMESTREAM.ref)
-        .query(sql.VARIABLE_INSTANCE)
-        .refresh(model.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .query(query.strip())
+        .refresh(model.VariableRefresh.ON_DASHBOARD_LOAD)
         .sort(model.VariableSort.ALPHABETICAL_ASC)
         .multi(True)
         .include_all(True)
+        .all_value(ALL_VALUE)
         .current(_all())
     )
 
 
-def queue() -> dash.QueryVariable:
-    return (
-        dash.QueryVariable("queue")
-        .label("Queue")
-        .description("Queue name, from the job's snapshots of the selected instances.")
-        .datasource(datasources.TIMESTREAM.ref)
-        .query(sql.VARIABLE_QUEUE)
-        .refresh(model.VariableRefresh.ON_TIME_RANGE_CHANGED)
-        .sort(model.VariableSort.ALPHABETICAL_ASC)
-        .multi(True)
-        .include_all(True)
-        .current(_all())
+def instance() -> WithoutId:
+    return _query(
+        "instance",
+        "Instance",
+        "Amazon Connect instance id (last segment of the instance ARN).",
+        sql.VARIABLE_INSTANCE,
     )
 
 
-def channel() -> dash.CustomVariable:
-    return (
+def queue() -> WithoutId:
+    return _query(
+        "queue",
+        "Queue",
+        "Every queue of the selected instances, staffed or not (inventory, Connect's figures and the job's tables).",
+        sql.VARIABLE_QUEUE,
+    )
+
+
+def channel() -> WithoutId:
+    return WithoutId(
         dash.CustomVariable("channel")
         .label("Channel")
         .description("Contact channel (contact figures and Connect's own figures; agent states have no channel).")
         .values(",".join(CHANNELS))
         .multi(True)
         .include_all(True)
+        .all_value(ALL_VALUE)
         .current(_all())
     )
 
 
-def service_level_threshold() -> dash.CustomVariable:
-    return (
+def service_level_threshold() -> WithoutId:
+    return WithoutId(
         dash.CustomVariable("sl")
         .label("Service level within (s)")
         .description("One of the job's service_level.thresholds.seconds: service_level_<X>s.")
@@ -72,5 +100,5 @@ def service_level_threshold() -> dash.CustomVariable:
     )
 
 
-def all_variables() -> list:
+def all_variables() -> list[WithoutId]:
     return [instance(), queue(), channel(), service_level_threshold()]

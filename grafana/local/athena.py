@@ -27,6 +27,7 @@ import sqlglot
 
 from grafana.local import terraform
 from grafana.local.interpolation import QueryContext, athena_macros, template_variables
+from grafana.local.timestream import refuse_what_trino_refuses, to_duckdb_sql
 
 HIVE_SCALARS = {
     "string": "VARCHAR",
@@ -177,7 +178,9 @@ def to_trino(query: str, context: QueryContext) -> str:
 
 def to_duckdb(query: str, context: QueryContext) -> str:
     """The documented translation step: Athena SQL (Trino) -> DuckDB SQL, by sqlglot."""
-    return sqlglot.transpile(to_trino(query, context), read="trino", write="duckdb")[0]
+    tree = sqlglot.parse_one(to_trino(query, context), read="trino")
+    refuse_what_trino_refuses(tree)
+    return to_duckdb_sql(tree)
 
 
 def run(con: duckdb.DuckDBPyConnection, query: str, context: QueryContext) -> tuple[list[str], list[tuple]]:

@@ -1,10 +1,11 @@
 """The queries of a generated dashboard, as Grafana would send them: each panel target with its data source,
-its panel's time-range override and minimum interval, and the template variables' queries."""
+its panel's time-range override and minimum interval, the dashboard's custom all-values, and the template
+variables' queries. A `-- Dashboard --` target runs nothing: it shows the results of the panel it names."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ class PanelQuery:
     target: dict[str, Any]
     time_from: str | None  # the panel's relative time override, e.g. "28d"
     min_interval: str | None
+    all_values: dict[str, str] = field(default_factory=dict)  # the dashboard's custom all-values
 
     @property
     def id(self) -> str:
@@ -44,15 +46,27 @@ class PanelQuery:
         key = SQL_KEYS.get(self.datasource_type)
         return self.target.get(key) if key else None
 
-    def context(self, now: datetime, dashboard_range: timedelta, variables: dict[str, list[str]]) -> QueryContext:
+    def context(
+        self,
+        now: datetime,
+        dashboard_range: timedelta,
+        variables: dict[str, list[str]],
+        options: dict[str, list[str]] | None = None,
+        server_timezone: str = "UTC",
+    ) -> QueryContext:
+        """`options`: what each variable lists (what "All" is without a custom all-value)."""
         span = duration(self.time_from) if self.time_from else dashboard_range
         interval = max(span / 300, duration(self.min_interval) if self.min_interval else timedelta(seconds=1))
         interval = timedelta(seconds=max(1, round(interval.total_seconds())))
-        return QueryContext(now - span, now, interval, variables)
+        return QueryContext(now - span, now, interval, variables, self.all_values, options or {}, server_timezone)
+
+
+def all_values(document: dict[str, Any]) -> dict[str, str]:
+    return {v["name"]: v["allValue"] for v in document.get("templating", {}).get("list", []) if v.get("allValue")}
 
 
 def panel_queries(name: str, document: dict[str, Any]) -> list[PanelQuery]:
-    found = []
+    found, custom_all = [], all_values(document)
     for panel in document.get("panels", []):
         for target in panel.get("targets") or []:
             source = target.get("datasource") or panel.get("datasource") or {}
@@ -65,6 +79,7 @@ def panel_queries(name: str, document: dict[str, Any]) -> list[PanelQuery]:
                     target,
                     panel.get("timeFrom"),
                     panel.get("interval"),
+                    custom_all,
                 )
             )
     return found

@@ -2,8 +2,14 @@
 
 Template variables follow Grafana's rules for the formats the dashboards use: `${name:sqlstring}` gives
 `'a','b'` (each value quoted, quotes doubled), `${name}` / `$name` give the raw value (several values: the
-Timestream plugin's own rule, quoted and comma-joined). The macros are each plugin's, reproduced from their
-sources (grafana/timestream-datasource pkg/timestream/macros.go, grafana/athena-datasource pkg/athena/macros.go).
+Timestream plugin's own rule, quoted and comma-joined). "All" (`$__all`) is Grafana's templateSrv rule: a custom
+all-value (`allValue`) is inserted as it is, unformatted (its own variables replaced); without one, "All" is every
+option the variable lists, formatted like a selection of them all, so no options give an empty `IN ()`.
+
+The macros are each plugin's, reproduced from their sources (grafana/timestream-datasource
+pkg/timestream/macros.go, grafana/athena-datasource pkg/athena/macros.go), including where they format time:
+the Athena plugin's `$__timeFilter(col)` writes the range in the plugin process's local time zone (Go's
+`time.Time.Format` of a `time.Unix` value), its `$__timeFrom()` / `$__timeTo()` / `$__dateFilter` in UTC.
 """
 
 from __future__ import annotations
@@ -11,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ALL = "$__all"  # Grafana's value of a variable set to "All"
 
 
 class InterpolationError(ValueError):
@@ -24,7 +33,10 @@ class QueryContext:
     time_from: datetime
     time_to: datetime
     interval: timedelta = timedelta(seconds=60)
-    variables: dict[str, list[str]] = field(default_factory=dict)
+    variables: dict[str, list[str]] = field(default_factory=dict)  # [ALL] for "All"
+    all_values: dict[str, str] = field(default_factory=dict)  # the dashboard's custom all-values (`allValue`)
+    options: dict[str, list[str]] = field(default_factory=dict)  # what "All" is without a custom all-value
+    server_timezone: str = "UTC"  # local time zone of the Grafana server (and of its plugin processes)
 
     @property
     def now(self) -> datetime:
@@ -47,6 +59,12 @@ def template_variables(query: str, context: QueryContext) -> str:
         if name not in context.variables:
             raise InterpolationError(f"query uses template variable ${name}, which the dashboard does not define")
         values = context.variables[name]
+        if values == [ALL]:
+            if fmt == "text":
+                return "All"
+            if name in context.all_values:
+                return template_variables(context.all_values[name], context)
+            values = context.options.get(name, [])
         if fmt == "sqlstring" or len(values) != 1:
             return ",".join(_quote(v) for v in values)
         if fmt not in (None, "raw", "text"):
@@ -64,18 +82,18 @@ def _millis(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp() * 1000)
 
 
+TIMESTREAM_MACROS = ("$__database", "$__table", "$__measure", "$__timeFilter", "$__interval_ms")
+
+
 def timestream_macros(query: str, context: QueryContext, database: str) -> str:
-    """The Timestream plugin's macros: `$__database` (the data source's default, stored quoted), `$__timeFilter`,
-    `$__timeFrom` / `$__timeTo` (epoch ms), `$__interval_ms` (a duration such as `60000ms`)."""
+    """The Timestream plugin's macros, and only those (`TIMESTREAM_MACROS`): `$__database` (the data source's
+    default, stored quoted), `$__timeFilter`, `$__interval_ms` (a duration such as `60000ms`)."""
     if "$__table" in query or "$__measure" in query:
         raise InterpolationError("$__table / $__measure depend on the query editor's selection: name the table")
     query = query.replace("$__database", f'"{database}"')
     start, end = _millis(context.time_from), _millis(context.time_to)
     filter_sql = f"time BETWEEN from_milliseconds({start}) AND from_milliseconds({end})"
     query = query.replace("$__timeFilter", filter_sql)
-    query = query.replace("$__timeFrom", str(_millis(context.time_from)))
-    query = query.replace("$__timeTo", str(_millis(context.time_to)))
-    query = query.replace("$__interval_raw_ms", str(int(context.interval.total_seconds() * 1000)))
     query = query.replace("$__interval_ms", f"{int(context.interval.total_seconds() * 1000)}ms")
     leftover = re.findall(r"\$__\w+", query)
     if leftover:
@@ -128,15 +146,30 @@ def _athena_interval_seconds(text: str) -> float:
     return int(match.group(1)) * scale
 
 
+# The plugin's own map (pkg/athena/macros.go `macros`); this module reproduces all but $__unixEpochGroup.
+ATHENA_MACROS = (
+    "$__dateFilter",
+    "$__parseTime",
+    "$__unixEpochFilter",
+    "$__timeFilter",
+    "$__timeFrom",
+    "$__timeGroup",
+    "$__unixEpochGroup",
+    "$__timeTo",
+)
+
+
 def athena_macros(query: str, context: QueryContext) -> str:
     """The Athena plugin's macros (sqlds): `$__timeFilter(col[, fmt])`, `$__dateFilter(col)`, `$__timeFrom()`,
     `$__timeTo()`, `$__timeGroup(col, '1d'[, fmt])`, `$__unixEpochFilter(col)`, `$__parseTime(col[, fmt])`."""
     start, end = context.time_from.astimezone(UTC), context.time_to.astimezone(UTC)
+    server = ZoneInfo(context.server_timezone)
+    local_start, local_end = start.astimezone(server), end.astimezone(server)
     stamp = "%Y-%m-%d %H:%M:%S"
 
     def time_filter(args: list[str]) -> str:
         target = _athena_time(args[0], args[1] if len(args) > 1 else None)
-        return f"{target} BETWEEN TIMESTAMP '{start:{stamp}}' AND TIMESTAMP '{end:{stamp}}'"
+        return f"{target} BETWEEN TIMESTAMP '{local_start:{stamp}}' AND TIMESTAMP '{local_end:{stamp}}'"
 
     def time_group(args: list[str]) -> str:
         if len(args) < 2:

@@ -30,6 +30,53 @@ from grafana.local.timestream import _durations, to_timestream
 
 TIMESTREAM_BUILTIN_COLUMNS = ("time", "measure_name")
 
+# Measures the lead announced for the job's contact tables (Connect's "Avg abandon time" and "Max queued") that
+# flink_app/outputs.py does not declare yet. Until it does, the dashboards may name them and the local tables have
+# them as empty columns; once declared, the job's declaration (and type) is used and this list changes nothing.
+ANNOUNCED_CONTACT_MEASURES = (("abandon_time_avg_seconds", "DOUBLE"), ("queue_time_max_seconds", "DOUBLE"))
+CONTACT_TABLES = (
+    "queue_contact_metrics",
+    "queue_contact_metrics_rolling",
+    "queue_contact_metrics_daily",
+)
+
+# instance_inventory, as persist_instance_data's `inventory_records` writes it (one table, several measure_names;
+# tests/grafana/test_names.py holds this equal to what that function builds).
+INVENTORY_COLUMNS = (
+    "instance_id",
+    "queue_id",
+    "queue_name",
+    "routing_profile_id",
+    "routing_profile_name",
+    "queue_count",
+    "channel",
+    "priority",
+    "delay_seconds",
+    "agent_id",
+    "username",
+    "status_name",
+    "status_type",
+    "status_start_time",
+    "next_status",
+    "contact_count",
+    "contact_states",
+    "contact_ids",
+    "on_contact",
+    "after_contact_work",
+    "error",
+    "active_slots",
+    "available_slots",
+    "max_slots",
+)
+
+
+def job_measures(name: str, declared: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A job table's (measure, SQL type) pairs, with the announced ones it does not declare yet."""
+    if name not in CONTACT_TABLES:
+        return declared
+    known = {m for m, _ in declared}
+    return (*declared, *(m for m in ANNOUNCED_CONTACT_MEASURES if m[0] not in known))
+
 
 @dataclass(frozen=True)
 class TimestreamTable:
@@ -48,7 +95,7 @@ def timestream_tables() -> dict[str, TimestreamTable]:
 
     known: dict[str, TimestreamTable] = {}
     for name, table in JOB_TABLES.items():
-        measures = tuple(m if isinstance(m, str) else m[0] for m in table.measures)
+        measures = tuple(m for m, _ in job_measures(name, table.measures))
         known[name] = TimestreamTable(name, "flink job", (*table.dimensions, *measures), (table.measure_name,))
     # persist_instance_data's instance_metrics: dimensions and measures as lambdas/persist_instance_data.py
     # builds them (`_metric_measures`: lower-case names, OLDEST_CONTACT_AGE in seconds).
@@ -62,10 +109,12 @@ def timestream_tables() -> dict[str, TimestreamTable]:
         ("instance_id", "queue_id", "queue_name", "channel", *current),
         tuple(InstanceMetric),
     )
+    known[Table.INSTANCE_INVENTORY] = TimestreamTable(
+        Table.INSTANCE_INVENTORY, WRITTEN_BY[Table.INSTANCE_INVENTORY], INVENTORY_COLUMNS, tuple(InventoryItem)
+    )
     for table in LAMBDA_TABLES:
         if table not in known:  # queried by no dashboard yet: names only, no columns
-            items = tuple(InventoryItem) if table == Table.INSTANCE_INVENTORY else ()
-            known[table] = TimestreamTable(table, WRITTEN_BY[table], (), items)
+            known[table] = TimestreamTable(table, WRITTEN_BY[table], (), ())
     return known
 
 
@@ -159,4 +208,16 @@ def dashboard_problems(name: str, document: dict[str, Any]) -> list[str]:
             found += [f"{query.id}: {p}" for p in problems(query.datasource_type, query.sql)]
     for variable, source_type, sql in variable_queries(document):
         found += [f"{name}: variable ${variable}: {p}" for p in problems(source_type, sql)]
+    return found
+
+
+def rules_problems(document: dict[str, Any]) -> list[str]:
+    """The same check on the Timestream queries of the alert rules' provisioning document."""
+    found = []
+    for group in document.get("groups", []):
+        for rule in group.get("rules", []):
+            for item in rule.get("data", []):
+                if item.get("datasourceUid") == datasources.TIMESTREAM.uid:
+                    text = item["model"]["rawQuery"]
+                    found += [f"alert rule {rule['uid']}: {p}" for p in problems(datasources.TIMESTREAM.type, text)]
     return found

@@ -24,11 +24,9 @@ def _job_tables() -> dict[str, Any]:
 
 def job_table_columns() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]]:
     """Per job table: its dimensions and (measure, SQL type) pairs, as the job declares them."""
-    columns = {}
-    for name, table in _job_tables().items():
-        measures = tuple((m, "BIGINT") if isinstance(m, str) else (m[0], m[1]) for m in table.measures)
-        columns[name] = (tuple(table.dimensions), measures)
-    return columns
+    from grafana.local.names import job_measures
+
+    return {name: (tuple(t.dimensions), job_measures(name, t.measures)) for name, t in _job_tables().items()}
 
 
 def job_measure_names() -> dict[str, str]:
@@ -99,3 +97,15 @@ def from_write_requests(table: str, records: Iterable[dict[str, Any]]) -> list[R
             )
         )
     return rows
+
+
+def lambda_table_columns() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]]:
+    """instance_metrics and instance_inventory as persist_instance_data declares them (grafana.local.names), typed,
+    for a local Timestream where that function wrote nothing (a `make run` or a replay: no Connect)."""
+    from grafana.local.names import INVENTORY_COLUMNS, timestream_tables
+
+    metrics = timestream_tables()["instance_metrics"].columns
+    dimensions = ("instance_id", "queue_id", "queue_name", "channel")
+    typed = tuple((m, "DOUBLE" if m.endswith("_seconds") else "BIGINT") for m in metrics if m not in dimensions)
+    inventory = tuple((c, "VARCHAR") for c in INVENTORY_COLUMNS if c not in ("instance_id", "queue_id"))
+    return {"instance_metrics": (dimensions, typed), "instance_inventory": (("instance_id", "queue_id"), inventory)}

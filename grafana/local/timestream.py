@@ -14,6 +14,8 @@ The translation step (`to_duckdb`), after Grafana's variables and the plugin's m
 | `ago(d)` | `<now> - d`, with now the end of the dashboard's time range |
 | `now()` | that same instant, as a literal |
 | `from_milliseconds(n)` | `epoch_ms(n)` |
+| integer / integer | truncated, as in Trino (sqlglot's typed division, types annotated first) |
+| `x IN ()` | refused, as Trino's grammar refuses it (DuckDB reads it as false) |
 | everything else | sqlglot, Trino -> DuckDB (Timestream's SQL is Presto/Trino's) |
 
 Timestream functions with no local equivalent (time-series values and interpolation: `create_time_series`,
@@ -32,6 +34,7 @@ from typing import Any
 import duckdb
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
 
 from grafana.local.interpolation import QueryContext, template_variables, timestream_macros
 
@@ -57,6 +60,17 @@ UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_0
 
 class NoLocalEquivalent(NotImplementedError):
     """A Timestream function that DuckDB cannot stand in for; the query cannot be checked locally."""
+
+
+class SyntaxRefused(ValueError):
+    """SQL that DuckDB (and sqlglot) accept but Timestream's and Trino's grammar refuse."""
+
+
+def refuse_what_trino_refuses(tree: exp.Expression) -> None:
+    """`x IN ()`: an empty list is a syntax error in Trino and Timestream (DuckDB reads it as false)."""
+    for node in tree.find_all(exp.In):
+        if not node.expressions and node.args.get("query") is None and node.args.get("unnest") is None:
+            raise SyntaxRefused(f"{node.sql('trino')}: an empty IN list is a syntax error in Trino and Timestream")
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,7 @@ def to_timestream(query: str, context: QueryContext, database: str) -> str:
 def to_duckdb(query: str, context: QueryContext, database: str) -> str:
     sql = _durations(to_timestream(query, context, database))
     tree = sqlglot.parse_one(sql, read="trino")
+    refuse_what_trino_refuses(tree)
     now = exp.cast(exp.Literal.string(f"{context.now.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"), "TIMESTAMP")
 
     def rewrite(node: exp.Expression) -> exp.Expression:
@@ -199,7 +214,13 @@ def to_duckdb(query: str, context: QueryContext, database: str) -> str:
                 return exp.Anonymous(this="epoch_ms", expressions=node.expressions)
         return node
 
-    return tree.transform(rewrite).sql(dialect="duckdb")
+    return to_duckdb_sql(tree.transform(rewrite))
+
+
+def to_duckdb_sql(tree: exp.Expression) -> str:
+    """DuckDB SQL of a Trino tree, with types annotated so that integer / integer keeps Trino's (and Timestream's)
+    truncating division (DuckDB's `/` divides as doubles)."""
+    return annotate_types(tree, dialect="trino").sql(dialect="duckdb")
 
 
 def run(

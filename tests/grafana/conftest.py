@@ -1,10 +1,18 @@
 """One simulated hour of Connect traffic, fed to everything the dashboards read, once per session:
 
-- the real job (`python -m flink_app replay`, the same graph as live) -> agent_state_by_queue and
-  queue_contact_metrics records, loaded into a local Timestream (DuckDB) with Timestream's upsert semantics;
-- Connect's own figures as persist_instance_data writes them (its real `metric_records`), for the minutes the
-  job covers -> instance_metrics;
+- the real job (`python -m flink_app replay`, the same graph as live) -> whatever tables it writes
+  (agent_state_by_queue, queue_contact_metrics, and the rolling, daily and live-queue views once it writes them),
+  loaded into a local Timestream (DuckDB) with Timestream's upsert semantics;
+- Connect's own figures as persist_instance_data writes them (its real `metric_records` and `inventory_records`),
+  for the minutes the job covers -> instance_metrics (per queue and instance-wide) and instance_inventory;
 - the same stream records through the Terraform's Firehose layout -> CTR files -> the Glue table in DuckDB.
+
+The simulated center (SIMULATION) has a routing profile serving two queues (its agents count in both: the
+instance-wide figures must not add queues up) and a queue no profile serves (Retention: it only gets abandoned
+contacts, the job never writes an agent row for it, and the dashboards must still list it).
+
+Tables the job does not write yet have no rows: the tests that need them skip, naming the table
+(`JobRun.require`), decided from the output, so they run as soon as the job writes them.
 
 If the job's replay output has no queue_contact_metrics rows (the job before issue 3's contact metrics), those
 rows are built from the issue 3 contract by the independent reference (tests/reference.py) instead, and every
@@ -13,6 +21,7 @@ test that reads them warns so (`ContractRecordsUsed`): nothing is skipped silent
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -34,6 +44,10 @@ from tests.conftest import REPO_ROOT
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 HOURS = 1.0
 JOB_TIMEOUT_S = 300
+# Routing profiles Sales+Support, Support, Billing; Retention staffed by none (see the docstring).
+SIMULATION: dict[str, Any] = {"seed": 18, "agents": 30, "queues": 4}
+MULTI_QUEUE_PROFILE = ("Sales", "Support")
+UNSTAFFED_QUEUE = "Retention"
 
 
 class ContractRecordsUsed(UserWarning):
@@ -50,10 +64,30 @@ class JobRun:
         if table == "queue_contact_metrics" and self.contact_rows_from != "job":
             warnings.warn(ContractRecordsUsed(self.contact_rows_from), stacklevel=2)
 
+    def writes(self, table: str) -> bool:
+        return any(r.table == table for r in self.rows)
+
+    def require(self, *tables: str) -> None:
+        """Skips the calling test while the job does not write one of `tables` (decided from its output)."""
+        missing = [t for t in tables if not self.writes(t)]
+        if missing:
+            pytest.skip(f"the job does not write {', '.join(missing)} yet")
+
 
 @pytest.fixture(scope="session")
 def stream_records() -> list[Arrival]:
-    return simulated_history(START, HOURS, seed=7, agents=30, queues=4)
+    return simulated_history(START, HOURS, **SIMULATION)
+
+
+@pytest.fixture(scope="session")
+def topology() -> Any:
+    """The simulated center (its queues and routing profiles): what Connect's List APIs would answer."""
+    from traffic_generator import SimulationConfig, simulate
+
+    center, _ = simulate(SimulationConfig(start=START, duration_seconds=HOURS * 3600, **SIMULATION))
+    served = [tuple(q.name for q in p.queues) for p in center.routing_profiles]
+    assert MULTI_QUEUE_PROFILE in served and all(UNSTAFFED_QUEUE not in s for s in served), served
+    return center
 
 
 @pytest.fixture(scope="session")
@@ -107,39 +141,85 @@ def job_run(tmp_path_factory: pytest.TempPathFactory, stream_records: list[Arriv
     return JobRun(rows, contact_from, output)
 
 
-def connect_current_rows(job_rows: list[Row]) -> list[Row]:
-    """instance_metrics as persist_instance_data writes them (its own `metric_records`), one run per minute the
-    job covers. The figures are the job's snapshot at that minute (VOICE) and a smaller CHAT row, so the
-    dashboards' job-vs-Connect cross-check has a known answer: they agree."""
-    import tests.lambdas.support  # noqa: F401  (sets the functions' environment before they are imported)
-    from lambdas.common.connect_api import CurrentMetrics, QueueSummary
-    from lambdas.persist_instance_data import Collection, metric_records
+def _last(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
 
+
+def instance_wide_counts(lines: list[str], instance_arn: str) -> dict[datetime, dict[str, int]]:
+    """Connect's instance-wide agent counts (each agent once): the reference's per-queue counts over the same
+    events with every routing profile reduced to one pseudo-queue, the whole instance."""
+    from tests import reference
+
+    whole = {"ARN": f"{instance_arn}/queue/whole-instance", "Name": "whole instance"}
+
+    def one_queue(line: str) -> str:
+        try:
+            document = json.loads(line)
+            profile = document["CurrentAgentSnapshot"]["Configuration"]["RoutingProfile"]
+        except (ValueError, KeyError, TypeError):
+            return line
+        profile["InboundQueues"] = [whole]
+        return json.dumps(document)
+
+    counts = reference.agent_state_by_queue([one_queue(line) for line in lines])
+    return {
+        datetime.fromisoformat(t.replace("Z", "+00:00")): row["measures"]
+        for (t, _, queue_id), row in counts.items()
+        if queue_id == "whole-instance"
+    }
+
+
+def connect_current_rows(job_rows: list[Row], center: Any, lines: list[str]) -> list[Row]:
+    """What persist_instance_data writes (its own `metric_records` and `inventory_records`), one run per minute the
+    job covers. Per queue, every queue of the center: the job's snapshot at that minute (VOICE) and a smaller CHAT
+    row, so the job-vs-Connect cross-check has a known answer (they agree); zero agents for the unstaffed queue;
+    one contact in queue, 12 s old. Instance-wide: each agent once (`instance_wide_counts`). The inventory (queues,
+    routing profiles and their queues) on INVENTORY_INTERVAL_MINUTES minutes, as the function does."""
+    import tests.lambdas.support  # noqa: F401  (sets the functions' environment before they are imported)
+    from flink_app.outputs import AGENT_STATE_MEASURES
+    from lambdas.common.connect_api import CurrentMetrics, QueueSummary, RoutingProfileQueue, RoutingProfileSummary
+    from lambdas.persist_instance_data import Collection, inventory_records, is_inventory_minute, metric_records
+
+    instance_id = _last(center.instance_arn)
+    queues = [QueueSummary(_last(q.arn), q.name) for q in center.queues]
+    profiles = [RoutingProfileSummary(_last(p.arn), p.name) for p in center.routing_profiles]
+    profile_queues = [
+        RoutingProfileQueue(_last(p.arn), _last(q.arn), q.name, channel, 1, 0)
+        for p in center.routing_profiles
+        for q in p.queues
+        for channel in q.channels
+    ]
+    instance_wide = instance_wide_counts(lines, center.instance_arn)
     by_minute: dict[datetime, list[Row]] = {}
     for row in job_rows:
         if row.table == "agent_state_by_queue" and row.time.second == 0:
+            assert row.dimensions["instance_id"] == instance_id, "the simulated center is not the job's input"
             by_minute.setdefault(row.time, []).append(row)
     written: list[Row] = []
     for minute, snapshot in sorted(by_minute.items()):
-        queues = {r.dimensions["queue_id"]: r.dimensions["queue_name"] for r in snapshot}
-        collection = Collection(instance_id=snapshot[0].dimensions["instance_id"], at=minute, inventory=False)
-        collection.queues = [QueueSummary(q, name) for q, name in sorted(queues.items())]
-        for r in snapshot:
-            m = r.measures
-            voice = {name.upper(): float(m.get(name, 0)) for name in m}
+        collection = Collection(instance_id=instance_id, at=minute, inventory=is_inventory_minute(minute, 15))
+        collection.queues, collection.routing_profiles = queues, profiles
+        collection.routing_profile_queues = profile_queues if collection.inventory else []
+        staffed = {r.dimensions["queue_id"]: r.measures for r in snapshot}
+        for queue in queues:
+            agents = staffed.get(queue.id, {})
+            voice = {name.upper(): float(agents.get(name, 0)) for name in AGENT_STATE_MEASURES}
             voice |= {"CONTACTS_IN_QUEUE": 1.0, "OLDEST_CONTACT_AGE": 12.0}
             chat = {k: float(int(v) // 2) for k, v in voice.items()}
             collection.queue_metrics += [
-                CurrentMetrics(r.dimensions["queue_id"], "VOICE", voice),
-                CurrentMetrics(r.dimensions["queue_id"], "CHAT", chat),
+                CurrentMetrics(queue.id, "VOICE", voice),
+                CurrentMetrics(queue.id, "CHAT", chat),
             ]
+        wide = {name.upper(): float(v) for name, v in instance_wide.get(minute, {}).items()}
+        collection.instance_metrics = [CurrentMetrics(None, None, wide)] if wide else []
         written += records.from_write_requests("instance_metrics", metric_records(collection, version=1))
+        written += records.from_write_requests("instance_inventory", inventory_records(collection, version=1))
     return written
 
 
 @pytest.fixture(scope="session")
-def lambda_rows(job_run: JobRun) -> list[Row]:
-    return connect_current_rows(job_run.rows)
+def lambda_rows(job_run: JobRun, topology: Any, stream_records: list[Arrival]) -> list[Row]:
+    return connect_current_rows(job_run.rows, topology, [r.data for r in stream_records])
 
 
 @pytest.fixture(scope="session")
@@ -163,6 +243,34 @@ def data_end(job_run: JobRun) -> datetime:
 
 
 JOB_FIXTURES = {"job_run", "engine", "lambda_rows", "data_end"}
+
+
+@pytest.fixture(scope="session")
+def inventory_columns() -> dict[str, dict[str, Any]]:
+    """Columns of each instance_inventory item as persist_instance_data's `inventory_records` builds them."""
+    import tests.lambdas.support  # noqa: F401
+    from lambdas.common.connect_api import (
+        QueueSummary,
+        RoutingProfileQueue,
+        RoutingProfileSummary,
+        UserContact,
+        UserCurrentData,
+        UserSummary,
+    )
+    from lambdas.persist_instance_data import Collection, inventory_records
+
+    at = START
+    collection = Collection(instance_id="i", at=at, inventory=True)
+    collection.queues = [QueueSummary("q", "Q")]
+    collection.routing_profiles = [RoutingProfileSummary("p", "P")]
+    collection.routing_profile_queues = [RoutingProfileQueue("p", "q", "Q", "VOICE", 1, 0)]
+    collection.users = [UserSummary("u", "user")]
+    contact = UserContact("c", "VOICE", "CONNECTED", "q", at)
+    collection.user_data = [UserCurrentData("u", "p", "Available", at, "Lunch", (contact,), 1, 0, 1)]
+    return {
+        r.measure_name: {"dimensions": r.dimensions, "measures": r.measures}
+        for r in records.from_write_requests("instance_inventory", inventory_records(collection, version=1))
+    }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

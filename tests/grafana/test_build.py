@@ -1,4 +1,4 @@
-"""The committed dashboards and provisioning file are exactly what the code generates, and well formed."""
+"""The committed dashboards and provisioning files are exactly what the code generates, and well formed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grafana import build, datasources, history, realtime
+from grafana import build, datasources, history, realtime, targets
 
 DOCUMENTS = {name: build.dashboard_document(name) for name in build.BUILDERS}
 
@@ -34,7 +34,7 @@ def test_dashboard_has_stable_uid_variables_and_refresh(name: str) -> None:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_every_panel_has_a_unit_thresholds_and_a_known_data_source(name: str) -> None:
-    known = {(ds.type, ds.uid) for ds in datasources.ALL}
+    known = {(ds.type, ds.uid) for ds in (*datasources.ALL, datasources.DASHBOARD)}
     for panel in DOCUMENTS[name]["panels"]:
         if panel["type"] == "row":
             continue
@@ -47,11 +47,16 @@ def test_every_panel_has_a_unit_thresholds_and_a_known_data_source(name: str) ->
             assert (source["type"], source["uid"]) in known, f"{panel['title']}: unknown data source {source}"
 
 
-def test_service_level_panels_colour_their_target_bands() -> None:
+def test_service_level_panels_colour_the_default_target_bands() -> None:
     panels = {p["title"]: p for p in DOCUMENTS[f"{realtime.UID}.json"]["panels"]}
     series = panels["Service level within ${sl} s"]["fieldConfig"]["defaults"]
+    default = targets.load().default
     assert series["custom"]["thresholdsStyle"]["mode"] == "area"
-    assert [s["value"] for s in series["thresholds"]["steps"]] == [None, 0.7, 0.8]
+    assert [s["value"] for s in series["thresholds"]["steps"]] == [
+        None,
+        default.service_level_critical,
+        default.service_level_target,
+    ]
     assert series["unit"] == "percentunit" and series["min"] == 0 and series["max"] == 1
 
 
@@ -68,3 +73,12 @@ def test_provisioning_file_is_valid_yaml_listing_every_data_source() -> None:
     assert document["apiVersion"] == 1
     assert [d["uid"] for d in document["datasources"]] == [ds.uid for ds in datasources.ALL]
     assert json.dumps(document)  # plain data only
+
+
+def test_shared_panels_point_at_their_source_after_renumbering() -> None:
+    """The history dashboard runs each of its two period queries in one panel; the others show those results."""
+    panels = {p["id"]: p for p in DOCUMENTS[f"{history.UID}.json"]["panels"]}
+    shared = [t for p in panels.values() for t in p.get("targets", []) if t["datasource"]["type"] == "datasource"]
+    assert len(shared) == 8  # four more figures, each from the hourly and the daily query
+    sources = {t["panelId"] for t in shared}
+    assert {panels[i]["targets"][0]["datasource"]["uid"] for i in sources} == {"connect-timestream", "connect-athena"}

@@ -17,6 +17,16 @@ def test_every_query_names_only_what_the_pipeline_writes(name: str) -> None:
     assert names.dashboard_problems(name, build.dashboard_document(name)) == []
 
 
+def test_every_alert_rule_names_only_what_the_pipeline_writes() -> None:
+    from grafana import alerts, targets
+
+    document = alerts.provisioning_document(targets.load())
+    assert names.rules_problems(document) == []
+    broken = alerts.provisioning_document(targets.load())
+    broken["groups"][0]["rules"][0]["data"][0]["model"]["rawQuery"] += " AND queue_nam = 'x'"
+    assert any("queue_nam" in p for p in names.rules_problems(broken))
+
+
 def test_the_job_tables_known_are_the_jobs_own() -> None:
     from flink_app.outputs import TABLES
 
@@ -76,3 +86,25 @@ def test_build_refuses_unknown_names(monkeypatch: pytest.MonkeyPatch, capsys: py
     monkeypatch.setitem(build.BUILDERS, "connect-realtime.json", realtime.build)
     assert build.main(["--check"]) == 1
     assert "agents_in_error" in capsys.readouterr().err
+
+
+def test_the_inventory_columns_are_what_persist_instance_data_writes(
+    inventory_columns: dict[str, dict[str, object]],
+) -> None:
+    written = {c for item in inventory_columns.values() for part in item.values() for c in part}
+    assert written == set(names.INVENTORY_COLUMNS)
+    assert inventory_columns["queue"]["measures"] == {"queue_name": "Q"}  # the queue list's name is a measure
+
+
+def test_announced_contact_measures_fill_in_until_the_job_declares_them() -> None:
+    """abandon_time_avg_seconds and queue_time_max_seconds: the job's declaration wins once it has them."""
+    from flink_app.outputs import TABLES
+
+    for table in names.CONTACT_TABLES:
+        declared = dict(TABLES[table].measures)
+        known = dict(names.job_measures(table, TABLES[table].measures))
+        assert known.items() >= declared.items()
+        assert {m for m, _ in names.ANNOUNCED_CONTACT_MEASURES} <= set(known)
+    assert names.job_measures("agent_state_by_queue", TABLES["agent_state_by_queue"].measures) == tuple(
+        TABLES["agent_state_by_queue"].measures
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from grafana.local import athena, timestream
 from grafana.local.interpolation import (
+    ALL,
     InterpolationError,
     QueryContext,
     athena_macros,
@@ -32,6 +33,40 @@ def test_a_single_value_is_raw_and_an_unknown_variable_is_an_error() -> None:
     assert template_variables("service_level_${sl}s", CONTEXT) == "service_level_20s"
     with pytest.raises(InterpolationError, match=r"\$channel"):
         template_variables("channel IN (${channel:sqlstring})", CONTEXT)
+
+
+def test_all_is_the_custom_all_value_as_it_is_or_every_option() -> None:
+    """Grafana's templateSrv: a custom all-value skips formatting (its own variables still replaced); without one,
+    "All" is every option, formatted, so no options give nothing."""
+    custom = QueryContext(FROM, TO, variables={"queue": [ALL], "x": ["v"]}, all_values={"queue": "'__all__' $x"})
+    assert template_variables("IN (${queue:sqlstring})", custom) == "IN ('__all__' v)"
+    assert template_variables("${queue:text}", custom) == "All"
+    listed = QueryContext(FROM, TO, variables={"queue": [ALL]}, options={"queue": ["Sales", "Bob's"]})
+    assert template_variables("IN (${queue:sqlstring})", listed) == "IN ('Sales','Bob''s')"
+    nothing = QueryContext(FROM, TO, variables={"queue": [ALL]}, options={"queue": []})
+    assert template_variables("IN (${queue:sqlstring})", nothing) == "IN ()"
+    with pytest.raises(timestream.SyntaxRefused, match="empty IN list"):
+        timestream.to_duckdb("SELECT 1 FROM t WHERE q IN (${queue:sqlstring})", nothing, "db")
+    with pytest.raises(timestream.SyntaxRefused, match="empty IN list"):
+        athena.to_duckdb("SELECT 1 FROM ctr WHERE q IN (${queue:sqlstring})", nothing)
+
+
+def test_timestream_expands_only_the_plugins_macros() -> None:
+    """pkg/timestream/macros.go: $__database, $__table, $__measure, $__timeFilter, $__interval_ms. No $__timeFrom."""
+    with pytest.raises(InterpolationError, match=r"\$__timeFrom"):
+        timestream_macros("SELECT 1 WHERE time > $__timeFrom", CONTEXT, "db")
+
+
+def test_athena_time_filter_is_in_the_servers_local_time_and_time_from_in_utc() -> None:
+    """pkg/athena/macros.go formats $__timeFilter's range with Go's local time of the plugin process, $__timeFrom()
+    and $__timeTo() in UTC: on a Grafana server in Paris the first is shifted by an hour."""
+    paris = QueryContext(FROM, TO, server_timezone="Europe/Paris")
+    assert athena_macros("$__timeFilter(t)", paris) == (
+        "t BETWEEN TIMESTAMP '2026-01-05 10:00:00' AND TIMESTAMP '2026-01-05 11:00:00'"
+    )
+    assert athena_macros("$__timeFrom() $__timeTo()", paris) == (
+        "TIMESTAMP '2026-01-05 09:00:00' TIMESTAMP '2026-01-05 10:00:00'"
+    )
 
 
 def test_timestream_macros_expand_as_the_plugin_does() -> None:
@@ -65,6 +100,15 @@ def test_bin_gives_timestreams_buckets() -> None:
     con = duckdb.connect()
     sql = timestream.to_duckdb("SELECT bin(TIMESTAMP '2026-01-05 09:07:31', 5m) AS b", CONTEXT, "db")
     assert con.execute(sql).fetchone()[0] == datetime(2026, 1, 5, 9, 5)
+
+
+def test_integer_division_truncates_as_in_trino() -> None:
+    """Timestream and Athena (Trino) divide integers as integers; DuckDB's `/` would give 0.983 for 59 / 60."""
+    con = duckdb.connect()
+    sql = timestream.to_duckdb("SELECT CAST(59 AS bigint) / 60 AS m, CAST(59 AS double) / 60 AS d", CONTEXT, "db")
+    minutes, share = con.execute(sql).fetchone()
+    assert minutes == 0 and share == pytest.approx(59 / 60)
+    assert con.execute(athena.to_duckdb("SELECT 7 / 2", CONTEXT)).fetchone()[0] == 3
 
 
 def test_duration_literals_inside_strings_are_left_alone() -> None:

@@ -1,0 +1,185 @@
+"""The supervisor's per-queue table, like Connect's real-time metrics page: one row per queue of the instance,
+staffed or not, with the queue now, the agents now, and the contacts of today and of the last 15 minutes.
+
+The cells with a target (service level, oldest contact, abandonment rate) are coloured per queue (grafana/targets.py).
+Grafana colours a table cell from thresholds of its whole column, never per row, so the SQL decides the band and
+sends `<band>|<text>` (e.g. `red|68 %`); a regex value mapping per band shows the text on the band's colour. The
+other cells stay numbers (sortable, with units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grafana_foundation_sdk.builders import table
+from grafana_foundation_sdk.models import dashboard as model
+
+from grafana import sql
+from grafana.panels import table_panel, timestream
+from grafana.targets import Targets
+
+BANDS = {"green": "green", "amber": "orange", "red": "red"}  # band in the SQL -> Grafana colour
+SEPARATOR = "|"
+NOW_SCOPE = f"{sql.INSTANCE} AND {sql.QUEUE}"
+CONTACT_SCOPE = sql.CONTACT_SCOPE
+
+AGENT_COLUMNS = (
+    ("agents_online", "Online"),
+    ("agents_available", "Available"),
+    ("agents_on_contact", "On contact"),
+    ("agents_after_contact_work", "ACW"),
+    ("agents_non_productive", "NPT"),
+    ("agents_error", "Error"),
+    ("agents_staffed", "Staffed"),
+)
+PERIODS = ("today", "15 min")
+
+
+def percent(value: str) -> str:
+    return f"CAST(CAST(round({value} * 100) AS bigint) AS varchar) || ' %'"
+
+
+def minutes_seconds(value: str) -> str:
+    whole = f"CAST(round({value}) AS bigint)"
+    return f"CAST({whole} / 60 AS varchar) || ':' || lpad(CAST({whole} % 60 AS varchar), 2, '0')"
+
+
+def band(value: str, green: str, red: str, text: str) -> str:
+    """`<band>|<text>` of a figure, NULL when the figure is (no contact, no data)."""
+    colour = f"CASE WHEN {value} IS NULL THEN NULL WHEN {green} THEN 'green' WHEN {red} THEN 'red' ELSE 'amber' END"
+    return f"{colour} || '{SEPARATOR}' || {text}"
+
+
+def service_level_band(value: str, targets: Targets) -> str:
+    target, critical = (
+        targets.case("service_level_target", "q.queue_name"),
+        targets.case("service_level_critical", "q.queue_name"),
+    )
+    return band(value, f"{value} >= {target}", f"{value} < {critical}", percent(value))
+
+
+def abandonment_band(value: str, targets: Targets) -> str:
+    warning, ceiling = (
+        targets.case("abandonment_warning", "q.queue_name"),
+        targets.case("abandonment_ceiling", "q.queue_name"),
+    )
+    return band(value, f"{value} <= {warning}", f"{value} > {ceiling}", percent(value))
+
+
+def oldest_band(value: str, targets: Targets) -> str:
+    warning = targets.case("oldest_contact_warning_seconds", "q.queue_name")
+    critical = targets.case("oldest_contact_critical_seconds", "q.queue_name")
+    return band(value, f"{value} <= {warning}", f"{value} > {critical}", minutes_seconds(value))
+
+
+def waiting(scope: str) -> str:
+    """CTEs `waiting` (the job's live queue) and `connect_waiting` (Connect's per-minute figures), per queue."""
+    job = sql.newest(sql.JOB_WAITING, "contacts_waiting", scope, "15m")
+    connect = sql.newest(sql.CONNECT_CURRENT, "queue_current", scope, "5m")
+    figures = "sum(contacts_in_queue) AS in_queue, max(oldest_contact_age_seconds) AS oldest"
+    return f"""waiting AS (
+  SELECT instance_id, queue_name, {figures} FROM ({job}) GROUP BY instance_id, queue_name
+), connect_waiting AS (
+  SELECT instance_id, queue_name, {figures} FROM ({connect}) GROUP BY instance_id, queue_name
+)"""
+
+
+# In queue and Oldest of a queue joined with `waiting` (w) and `connect_waiting` (c): the job's live queue where it
+# has the queue, else Connect's.
+IN_QUEUE, OLDEST = "coalesce(w.in_queue, c.in_queue)", "coalesce(w.oldest, c.oldest)"
+
+
+def _contact_columns(label: str, pick: Callable[[str], str], targets: Targets) -> list[str]:
+    return [
+        f'{pick("queued")} AS "Queued {label}"',
+        f'{pick("handled")} AS "Handled {label}"',
+        f'{pick("abandoned")} AS "Abandoned {label}"',
+        f'{abandonment_band(pick("abandonment_rate"), targets)} AS "Abandonment {label}"',
+        f'{service_level_band(pick("service_level"), targets)} AS "Service level {label}"',
+        f'{pick("handle_time")} AS "AHT {label}"',
+        f'{pick("answer_time")} AS "Answer time {label}"',
+        f'{pick("max_queued")} AS "Max queued {label}"',
+    ]
+
+
+def queue_table_sql(targets: Targets) -> str:
+    by_queue = "GROUP BY instance_id, queue_name"
+    figures = sql.contact_figures(targets.service_level())
+    agents = "CASE WHEN s.instance_id IS NOT NULL THEN coalesce(a.{}, 0) END"  # 0 only when the job has a snapshot
+    columns = [
+        'q.queue_name AS "Queue"',
+        f'{IN_QUEUE} AS "In queue"',
+        f'{oldest_band(OLDEST, targets)} AS "Oldest"',
+        *(f'{agents.format(measure)} AS "{label}"' for measure, label in AGENT_COLUMNS),
+        *_contact_columns("today", lambda f: f"today.{f}", targets),
+        *_contact_columns("15 min", lambda f: sql.ROLLING_OR_WINDOWS.format(figure=f), targets),
+    ]
+    select = ",\n       ".join(columns)
+    return f"""
+WITH queues AS (
+  SELECT DISTINCT instance_id, queue_name FROM (
+  {sql.KNOWN_QUEUES}
+  ) WHERE {NOW_SCOPE}
+), agents AS (
+  {sql.newest(sql.JOB_AGENTS, "agent_state", NOW_SCOPE, "15m")}
+), snapshot AS (
+  SELECT DISTINCT instance_id FROM agents
+), {waiting(CONTACT_SCOPE)}, {sql.today(CONTACT_SCOPE)}, {sql.last_15_minutes(CONTACT_SCOPE)},
+today_figures AS (SELECT instance_id, queue_name, {figures} FROM today {by_queue}),
+rolling_figures AS (SELECT instance_id, queue_name, {figures} FROM rolling {by_queue}),
+window_figures AS (SELECT instance_id, queue_name, {figures} FROM windows {by_queue})
+SELECT {select}
+FROM queues q
+LEFT JOIN snapshot s ON s.instance_id = q.instance_id
+LEFT JOIN agents a ON a.instance_id = q.instance_id AND a.queue_name = q.queue_name
+LEFT JOIN waiting w ON w.instance_id = q.instance_id AND w.queue_name = q.queue_name
+LEFT JOIN connect_waiting c ON c.instance_id = q.instance_id AND c.queue_name = q.queue_name
+LEFT JOIN today_figures today ON today.instance_id = q.instance_id AND today.queue_name = q.queue_name
+LEFT JOIN rolling_instances ri ON ri.instance_id = q.instance_id
+LEFT JOIN rolling_figures r ON r.instance_id = q.instance_id AND r.queue_name = q.queue_name
+LEFT JOIN window_figures wi ON wi.instance_id = q.instance_id AND wi.queue_name = q.queue_name
+ORDER BY q.queue_name
+"""
+
+
+BANDED = ("Oldest", *(f"{figure} {period}" for period in PERIODS for figure in ("Abandonment", "Service level")))
+UNITS = {f"{figure} {period}": "s" for period in PERIODS for figure in ("AHT", "Answer time", "Max queued")}
+
+
+def _band_mappings() -> list[model.ValueMapping]:
+    """`/.../`: Grafana's stringToJsRegex takes the pattern as it is (a bare string would be wrapped in ^...$)."""
+    return [
+        model.RegexMap(
+            options=model.DashboardRegexMapOptions(
+                pattern=f"/^{name}\\{SEPARATOR}(.*)$/", result=model.ValueMappingResult(text="$1", color=colour)
+            )
+        )
+        for name, colour in BANDS.items()
+    ]
+
+
+def queue_table(targets: Targets) -> table.Panel:
+    panel = table_panel(
+        "Queues now",
+        "One row per queue of the instance (its inventory and every table that has queues: a queue nobody staffs "
+        "is listed too). In queue / Oldest: the job's live queue (queue_contacts_waiting) where it has the queue, "
+        "else Connect's per-minute figures (instance_metrics). Agents: the job's newest snapshot; On contact "
+        "includes ACW, as in Connect. Today: since local midnight (queue_contact_metrics_daily). 15 min: the job's "
+        "rolling 15 minutes (queue_contact_metrics_rolling, or its 60 s windows when the job does not write the "
+        "rolling view). Answer time: average queue time of answered contacts; Max queued: longest time in queue, "
+        "abandoned included. Service level, Oldest and Abandonment are coloured by each queue's targets "
+        "(grafana/targets.yaml).",
+        timestream(queue_table_sql(targets), wait_for_result=True),
+        span=24,
+        height=9,
+    )
+    colour_cells = model.DynamicConfigValue(
+        id_val="custom.cellOptions", value={"type": "color-background", "mode": "basic"}
+    )
+    for name in BANDED:
+        panel = panel.override_by_name(
+            name, [model.DynamicConfigValue(id_val="mappings", value=_band_mappings()), colour_cells]
+        )
+    for name, unit in UNITS.items():
+        panel = panel.override_by_name(name, [model.DynamicConfigValue(id_val="unit", value=unit)])
+    return panel
