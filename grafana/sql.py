@@ -144,12 +144,13 @@ ORDER BY 1
 
 
 def newest(table: str, measure_name: str, filters: str, look_back: str) -> str:
-    """Rows of `table` at its newest time per instance within `look_back`: the job writes every queue (and
-    channel) of a snapshot or rolling figure at the same time, so a missing row means zero, not a stale value."""
+    """Rows of `table` at its newest time per instance within `look_back` and not after now (a replay writes
+    rolling rows past its input's end): the job writes every queue (and channel) of a snapshot or rolling figure
+    at the same time, so a missing row means zero, not a stale value."""
     return f"""SELECT * FROM (
     SELECT *, rank() OVER (PARTITION BY instance_id ORDER BY time DESC) AS newest
     FROM $__database.{table}
-    WHERE time > ago({look_back}) AND measure_name = '{measure_name}' AND {filters}
+    WHERE time > ago({look_back}) AND time <= now() AND measure_name = '{measure_name}' AND {filters}
   ) WHERE newest = 1"""
 
 
@@ -352,12 +353,17 @@ WITH delivered AS (
 ), contacts AS (
   SELECT from_iso8601_timestamp(disconnecttimestamp) AS disconnected, queue.duration AS queue_seconds,
          agent.connectedtoagenttimestamp IS NOT NULL AS handled,
+         -- docs/METRICS.md: hung up in queue, not moved on (a callback or a queue transfer), not ended by a flow
+         agent.connectedtoagenttimestamp IS NULL AND coalesce(nextcontactid, '') = ''
+           AND coalesce(disconnectreason, 'CUSTOMER_DISCONNECT') = 'CUSTOMER_DISCONNECT' AS abandoned,
          coalesce(agent.agentinteractionduration, 0) + coalesce(agent.customerholdduration, 0)
            + coalesce(agent.aftercontactworkduration, 0) AS handle_seconds
   FROM delivered
-  WHERE copy = 1 AND queue.arn IS NOT NULL AND disconnecttimestamp IS NOT NULL
+  -- queued: a queue and an enqueue time (an outbound call carries its outbound queue, never queued)
+  WHERE copy = 1 AND queue.arn IS NOT NULL AND queue.enqueuetimestamp IS NOT NULL
+    AND disconnecttimestamp IS NOT NULL
     AND {selected("instance", "split_part(instancearn, '/', 2)")}
-    AND {selected("queue", "queue.name")} AND {CHANNEL}
+    AND {selected("queue", "queue.name")} AND {selected("channel", "upper(channel)")}
 )"""
 
 
@@ -370,7 +376,7 @@ def _ctr_figures(group: str) -> str:
     tail = "GROUP BY 1\nORDER BY 1" if group else ""
     return f"""{CTR_CONTACTS}
 SELECT {select_time}count(*) AS "queued", count_if(handled) AS "handled",
-       CAST(count(*) - count_if(handled) AS double) / nullif(count(*), 0) AS "abandonment rate",
+       CAST(count_if(abandoned) AS double) / nullif(count(*), 0) AS "abandonment rate",
        CAST(count_if(queue_seconds <= ${{sl}}) AS double) / nullif(count(*), 0) AS "service level",
        avg(CASE WHEN handled THEN handle_seconds END) AS "handle time (avg)",
        avg(CASE WHEN handled THEN queue_seconds END) AS "queue wait (avg)"

@@ -45,7 +45,7 @@ START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 HOURS = 1.0
 JOB_TIMEOUT_S = 300
 # Routing profiles Sales+Support, Support, Billing; Retention staffed by none (see the docstring).
-SIMULATION: dict[str, Any] = {"seed": 18, "agents": 30, "queues": 4}
+SIMULATION: dict[str, Any] = {"seed": 62, "agents": 30, "queues": 4}
 MULTI_QUEUE_PROFILE = ("Sales", "Support")
 UNSTAFFED_QUEUE = "Retention"
 
