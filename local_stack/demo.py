@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                         str(args.queues),
                         "--junk-rate",
                         "0.002",
+                        # As the EventBridge rule delivers them: on the shared stream, best effort.
+                        "--contact-events-to-stream",
                     ],
                     run_dir / "generator.log",
                     env,

@@ -23,10 +23,10 @@ def agent_state(records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
     }
 
 
-def contact_state(records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """(time, instance_id, queue_id, channel) -> {"queue_name", "measures"}, as `reference.queue_contact_metrics`.
-    Documents of other tables (print-sink output carries `table`) are skipped."""
-    mine = [r for r in records if r.get("table", "queue_contact_metrics") == "queue_contact_metrics"]
+def contact_state(records: list[dict[str, Any]], table: str = "queue_contact_metrics") -> dict[tuple, dict[str, Any]]:
+    """(time, instance_id, queue_id, channel) -> {"queue_name", "measures"}, as `reference.queue_contact_metrics`
+    (or its rolling and daily views). Documents of other tables (print-sink output carries `table`) are skipped."""
+    mine = [r for r in records if r.get("table", table) == table]
     return {
         key: {"queue_name": r["dimensions"]["queue_name"], "measures": r["measures"]}
         for key, r in latest(mine, ("instance_id", "queue_id", "channel")).items()

@@ -30,8 +30,9 @@ def watermark_tick(index: int, at: datetime) -> str:
     )
 
 
-def write_properties(stack: StackEndpoints, tmp_path: Path) -> Path:
-    """The job reads the local stream from its start and writes to stdout and the local Timestream."""
+def write_properties(stack: StackEndpoints, tmp_path: Path, metrics: dict[str, str] | None = None) -> Path:
+    """The job reads the local stream from its start and writes to stdout and the local Timestream; `metrics`
+    (default: contact windows written at most every second) tunes the figures."""
     properties = tmp_path / "application_properties.json"
     source = {
         "aws.endpoint": stack.kinesis_url,
@@ -45,7 +46,7 @@ def write_properties(stack: StackEndpoints, tmp_path: Path) -> Path:
         "timestream.endpoint": stack.moto_url,
         "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
     }
-    metrics = {"contact.emit_interval.seconds": "1"}
+    metrics = metrics or {"contact.emit_interval.seconds": "1"}
     properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
     return properties
 

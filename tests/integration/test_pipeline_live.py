@@ -1,9 +1,13 @@
 """Generator -> kinesis-local -> the real PyFlink job (Kinesis connector, mini-cluster) -> output.
 
-The job's final state (highest version per key) must equal the independent reference: agent-state
-snapshots for every closed boundary (zeros included) and contact metrics for every window; every junk
-record must come out as a dead letter; the local Timestream must hold the same; and a replay of the
-same records must give the same figures. Records are sent while the job runs, as Connect sends them
+The generator's traffic has every case of Connect's definitions (outbound calls, callbacks, transfers,
+rejected and concurrent chats, agent queues, ...) and its contact events on the stream. The job's final
+state (highest version per key) must equal the independent references: agent-state snapshots for every
+closed boundary (zeros included), the contact metrics of all three views (tumbling windows, a rolling
+span other than the default, local days in a zone whose midnight falls inside the run), and the live
+queue (exact where no late record can change a row, within the reference's bounds where one can);
+every junk record must come out as a dead letter; the local Timestream must hold the same; and a
+replay of the same records must give the same figures. Records are sent while the job runs, as Connect sends them
 (a backlog read from TRIM_HORIZON is the subject of docs/ARCHITECTURE.md, "Event time").
 """
 
@@ -24,7 +28,7 @@ from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
 from local_stack.stack import CREDENTIALS
 from local_stack.timestream import create_tables, final_state, written_records
-from tests import reference
+from tests import reference, reference_queue
 from tests.conftest import REPO_ROOT
 from tests.final_state import agent_state, agent_state_matches_reference, contact_state
 from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
@@ -34,7 +38,16 @@ from traffic_generator.sinks import KinesisSink
 
 pytestmark = pytest.mark.integration
 
-START = datetime(2026, 1, 5, 9, tzinfo=UTC)
+# Midnight in Pacific/Marquesas (UTC-09:30) is 09:30 UTC: the run's contacts end on both sides of it.
+START = datetime(2026, 1, 5, 9, 27, tzinfo=UTC)
+TIMEZONE = "Pacific/Marquesas"
+ROLLING_S = 300
+METRICS = {
+    "contact.emit_interval.seconds": "1",
+    "contact.rolling.seconds": str(ROLLING_S),
+    "contact.daily.timezone": TIMEZONE,
+}
+CONTACT_VIEWS = ("queue_contact_metrics", "queue_contact_metrics_rolling", "queue_contact_metrics_daily")
 WATERMARK_DELAY = timedelta(seconds=5)
 TICK_AGENTS = 16
 # Event time runs this much faster than wall-clock time while sending: a poll of every shard
@@ -43,7 +56,15 @@ SPEEDUP = 10.0
 
 
 def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
-    config = SimulationConfig(start=START, duration_seconds=300, seed=11, agents=30, queues=4, junk_probability=0.01)
+    config = SimulationConfig(
+        start=START,
+        duration_seconds=300,
+        seed=11,
+        agents=30,
+        queues=4,
+        junk_probability=0.01,
+        contact_events_on_stream=True,
+    )
     emissions = [e for e in simulate(config)[1] if e.on_stream]
     newest = max(parse_time(json.loads(e.data)["EventTimestamp"]) for e in emissions if e.kind == "agent_event")
     # Queue-less heartbeats on every shard, after everything else, close all earlier windows.
@@ -55,6 +76,14 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     expected = reference.agent_state_by_queue(lines, until_ms=int((tick - WATERMARK_DELAY).timestamp() * 1000) - 1)
     last_boundary = max(t for t, _, _ in expected)
     expected_contacts = reference.queue_contact_metrics(lines)
+    expected_views = {
+        "queue_contact_metrics": expected_contacts,
+        "queue_contact_metrics_rolling": reference.queue_contact_metrics_rolling(lines, rolling_s=ROLLING_S),
+        "queue_contact_metrics_daily": reference.queue_contact_metrics_daily(lines, timezone=TIMEZONE),
+    }
+    days = {k[0] for k in expected_views["queue_contact_metrics_daily"]}
+    both_days = {reference.local_midnight(day, TIMEZONE) for day in ("2026-01-04", "2026-01-05")}
+    assert days == both_days, "contacts on both sides of the local midnight"
 
     recording = Path(local_stack.moto_recording)
     job = start_job(local_stack, tmp_path)
@@ -83,10 +112,10 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
             f"the snapshot at {last_boundary}",
         )
         wait_for(
-            lambda: contact_state(documents) == expected_contacts,
+            lambda: all(contact_state(documents, view) == expected_views[view] for view in CONTACT_VIEWS),
             job,
             log,
-            "contact metrics equal to the reference",
+            "contact metrics of every view equal to the reference",
             timeout=60,
         )
         time.sleep(3)  # let the rest of that window's rows through
@@ -107,7 +136,9 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
     assert not mismatches, list(mismatches.items())[:5]
     assert any(not any(v["measures"].values()) for v in actual.values()), "the run has queues at zero"
-    assert contact_state(documents) == expected_contacts
+    for view in CONTACT_VIEWS:
+        assert contact_state(documents, view) == expected_views[view], view
+    assert_live_queue_within_the_reference(documents, lines, last_boundary)
 
     # The same figures landed in the local Timestream, through the project's sink.
     stored = final_state(written_records(recording)).values()
@@ -120,20 +151,26 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         k: {"queue_name": r.dimensions["queue_name"], "measures": r.measures} for k, r in stored_snapshots.items()
     } == actual
     assert {r.version for r in stored_snapshots.values()} == {1}
-    stored_contacts = {
-        (
-            f"{r.time:%Y-%m-%dT%H:%M:%SZ}",
-            r.dimensions["instance_id"],
-            r.dimensions["queue_id"],
-            r.dimensions["channel"],
-        ): {
-            "queue_name": r.dimensions["queue_name"],
-            "measures": r.measures,
+    for view in CONTACT_VIEWS:
+        stored_view = {
+            (
+                f"{r.time:%Y-%m-%dT%H:%M:%SZ}",
+                r.dimensions["instance_id"],
+                r.dimensions["queue_id"],
+                r.dimensions["channel"],
+            ): {
+                "queue_name": r.dimensions["queue_name"],
+                "measures": r.measures,
+            }
+            for r in stored
+            if r.table == view
         }
-        for r in stored
-        if r.table == "queue_contact_metrics"
-    }
-    assert stored_contacts == expected_contacts
+        assert stored_view == expected_views[view], view
+    stored_waiting = [r for r in stored if r.table == "queue_contacts_waiting"]
+    printed_waiting = [d for d in documents if d["table"] == "queue_contacts_waiting" and d["time"] <= last_boundary]
+    assert stored_waiting and len(
+        [r for r in stored_waiting if f"{r.time:%Y-%m-%dT%H:%M:%SZ}" <= last_boundary]
+    ) == len(printed_waiting)
     assert not (tmp_path / "timestream-rejected.jsonl").exists()
 
     dead = [d for d in documents if d["table"] == "dead_letter"]
@@ -150,14 +187,33 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         k[0] > ended and not any(v["measures"].values()) for k, v in actual.items() if k not in replayed_snapshots
     )
     agent_state_matches_reference(replayed["agent_state_by_queue"], lines)
-    assert contact_state(replayed["queue_contact_metrics"]) == expected_contacts
+    for view in CONTACT_VIEWS:
+        assert contact_state(replayed[view], view) == expected_views[view], view
+
+
+def assert_live_queue_within_the_reference(documents: list[dict], lines: list[str], last_boundary: str) -> None:
+    rows = [d for d in documents if d["table"] == "queue_contacts_waiting" and d["time"] <= last_boundary]
+    key = ("instance_id", "queue_id", "channel")
+    actual = {(r["time"], *(r["dimensions"][d] for d in key)): r for r in rows}
+    assert actual and len(actual) == len(rows), "one row per boundary, queue and channel"
+    expected = reference_queue.queue_contacts_waiting(lines, until_ms=reference._ms(last_boundary))
+    for k, row in actual.items():
+        want, got = expected[k], row["measures"]
+        assert want.low <= got["contacts_in_queue"] <= want.high, (k, got, want)
+        if want.certain:
+            assert (got["contacts_in_queue"], got["oldest_contact_age_seconds"]) == (want.low, want.oldest), (k, got)
+    certain = sum(expected[k].certain for k in actual)
+    assert certain >= 0.9 * len(actual), f"only {certain} of {len(actual)} rows are exact"
+    assert any(r["measures"]["contacts_in_queue"] > 0 for r in rows), "contacts waited"
+    missing = [k for k in expected if k not in actual and expected[k].high > 0]
+    assert not missing, missing[:3]
 
 
 def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
     source = tmp_path / "replay-input.jsonl"
     source.write_text("\n".join(lines) + "\n")
     properties = tmp_path / "replay-properties.json"
-    properties.write_text(json.dumps(properties_document({"metrics": {"contact.emit_interval.seconds": "1"}})))
+    properties.write_text(json.dumps(properties_document({"metrics": METRICS})))
     output = tmp_path / "replay"
     command = [sys.executable, "-m", "flink_app", "replay", "--input", str(source), "--output", str(output)]
     result = subprocess.run(
@@ -170,12 +226,12 @@ def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
     assert result.returncode == 0, result.stderr[-3000:]
     return {
         name: [json.loads(line) for line in (output / f"{name}.jsonl").read_text().splitlines()]
-        for name in ("agent_state_by_queue", "queue_contact_metrics")
+        for name in ("agent_state_by_queue", *CONTACT_VIEWS)
     }
 
 
 def start_job(local_stack, tmp_path) -> subprocess.Popen:
-    properties = write_properties(local_stack, tmp_path)
+    properties = write_properties(local_stack, tmp_path, METRICS)
     create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
     return subprocess.Popen(
         [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
