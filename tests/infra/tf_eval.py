@@ -314,27 +314,27 @@ class _Module:
     def instances(self, block: _Block) -> str:
         address = ("data." if block.kind == "data" else "") + f"{block.type}.{block.name}[${{{KEY}}}]"
         where = '"${local.tfeval_path}/' + address + '"'
-        tokens = {
-            "tfeval_address": where,
+        # Values fixed here win over arguments; computed ones are tokens unless an argument gives them.
+        tokens = {"tfeval_address": where}
+        tokens.update(
+            {
+                ("data", "aws_caller_identity"): {"account_id": f'"{ACCOUNT}"', "arn": f'"arn:aws:iam::{ACCOUNT}:x"'},
+                ("data", "aws_region"): {"region": "local.tfeval_region", "name": "local.tfeval_region"},
+                ("data", "aws_partition"): {"partition": '"aws"', "dns_suffix": '"amazonaws.com"'},
+                ("data", "aws_iam_policy_document"): {"json": where, "minified_json": where},
+                ("data", "aws_kinesis_stream"): {
+                    "arn": f'"arn:aws:kinesis:${{local.tfeval_region}}:{ACCOUNT}:stream/${{args.name}}"',
+                    "encryption_type": '"NONE"',
+                    "kms_key_id": "null",
+                },
+            }.get((block.kind, block.type), {})
+        )
+        computed = {
             "arn": f'"arn:aws:tfeval:${{local.tfeval_region}}:{ACCOUNT}:${{local.tfeval_path}}/{address}"',
             "id": '"tfeval:${local.tfeval_path}/' + address + '.id"',
         }
-        known = {
-            ("data", "aws_caller_identity"): {"account_id": f'"{ACCOUNT}"', "arn": f'"arn:aws:iam::{ACCOUNT}:root"'},
-            ("data", "aws_region"): {"region": "local.tfeval_region", "name": "local.tfeval_region"},
-            ("data", "aws_partition"): {"partition": '"aws"', "dns_suffix": '"amazonaws.com"'},
-            ("data", "aws_iam_policy_document"): {"json": where, "minified_json": where},
-            ("data", "aws_kinesis_stream"): {
-                "arn": f'"arn:aws:kinesis:${{local.tfeval_region}}:{ACCOUNT}:stream/${{args.name}}"',
-                "encryption_type": '"NONE"',
-                "kms_key_id": "null",
-            },
-        }.get((block.kind, block.type), {})
-        tokens.update(known)
-        computed = {
-            attribute: '"tfeval:${local.tfeval_path}/' + address + "." + attribute + '"'
-            for attribute in sorted(self.readable.get((block.kind, block.type), set()) - set(tokens))
-        }
+        for attribute in sorted(self.readable.get((block.kind, block.type), set()) - set(computed)):
+            computed[attribute] = '"tfeval:${local.tfeval_path}/' + address + "." + attribute + '"'
         token_object = "{" + ", ".join(f"{k} = {v}" for k, v in {**computed, **tokens}.items()) + "}"
         overrides = f'lookup(var.tfeval_data, "{block.type}.{block.name}", {{}})'
         # Arguments stand for the attributes of the same name; tokens for the rest.
