@@ -1,5 +1,6 @@
-"""The Maven build is byte-reproducible: Terraform uploads the application zip when its hash changes, and
-every upload restarts the running job from a snapshot, so an unchanged job must build to the same bytes."""
+"""The build: byte-reproducible (Terraform uploads the application zip when its hash changes, and every upload
+restarts the running job from a snapshot, so an unchanged job must build to the same bytes), an uber jar whose
+third-party classes cannot meet another copy on Managed Flink's class path, and a Makefile that warns of nothing."""
 
 import hashlib
 import os
@@ -55,3 +56,31 @@ def test_two_builds_of_the_same_sources_give_the_same_bytes(tmp_path: Path) -> N
     # The archive entries carry the fixed build time, not the files' times.
     times = {info.date_time for info in zipfile.ZipFile(second / ARTEFACTS[1]).infolist()}
     assert len(times) == 1, times
+
+
+JAR = REPO_ROOT / ARTEFACTS[0]
+# Packages the uber jar may carry at their own names: Flink's (loaded parent-first from the runtime where it
+# has them, e.g. flink-connector-base; the Kinesis connector self-shades its AWS SDK v1 under
+# org/apache/flink/kinesis/shaded) and the project's, with every other dependency relocated below it.
+OWN_PACKAGES = ("org/apache/flink/", "io/github/connectmonitor/", "META-INF/")
+
+
+def test_the_uber_jar_relocates_every_third_party_package() -> None:
+    assert JAR.exists(), "build it with `make build`"
+    names = [n for n in zipfile.ZipFile(JAR).namelist() if n.endswith(".class")]
+    assert len(names) > 10_000
+    foreign = sorted({"/".join(n.split("/")[:3]) for n in names if not n.startswith(OWN_PACKAGES)})
+    assert not foreign, f"unrelocated packages in {JAR.name}: {foreign} (add a <relocation> in connectors/pom.xml)"
+    relocated = {"/".join(n.split("/")[4:7]) for n in names if n.startswith("io/github/connectmonitor/shaded/")}
+    for package in ("com/google/common", "org/apache/commons", "org/joda/time", "software/amazon/awssdk"):
+        assert package in relocated, package
+
+
+def test_make_warns_of_nothing() -> None:
+    """`make` reads the Makefile with the zip on disk: no circular dependency or other warning on its first screen."""
+    if shutil.which("make") is None:
+        pytest.fail("make not found: install it (apt-get install make)")
+    assert (REPO_ROOT / ARTEFACTS[1]).exists(), "build it with `make build`"
+    done = subprocess.run(["make", "-n", "build", "test"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr.lower() and "circular" not in done.stderr.lower(), done.stderr
