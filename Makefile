@@ -26,7 +26,8 @@ run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
 	@$(PY) -m local_stack.demo $(RUN_ARGS)
 
-test: setup
+# The Terraform CLI (built with Go) only for the tests: `make run` needs no Go.
+test: setup terraform-cli
 	@echo "==> lint (ruff)"
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
@@ -51,7 +52,7 @@ $(AUDIT_VENV)/.installed: tests/reliability/requirements-audit.txt tests/reliabi
 	@if command -v go >/dev/null; then GOBIN=$(CURDIR)/$(AUDIT_VENV)/bin go install github.com/zricethezav/gitleaks/v8@v8.30.1; fi
 	@touch $@
 
-setup: venv checkov terraform-cli node build
+setup: venv checkov node build
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements.lock
