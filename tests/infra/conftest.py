@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +111,10 @@ REQUIRED_VARIABLES = {"connect_instance_arn": INSTANCE_ARN, "timestream_region":
 
 
 @pytest.fixture(scope="session")
-def stub_tree(schemas: dict[str, tf_provider_schema.ProviderSchema]) -> tf_eval.StubTree:
-    return tf_eval.StubTree(schemas["aws"].readable)
+def stub_tree(schemas: dict[str, tf_provider_schema.ProviderSchema]) -> Iterator[tf_eval.StubTree]:
+    tree = tf_eval.StubTree(schemas["aws"].readable)
+    yield tree
+    tree.remove()
 
 
 @pytest.fixture(scope="session")

@@ -366,7 +366,8 @@ class StubTree:
     def __init__(self, readable: dict[tuple[str, str], set[str]], source: Path = TERRAFORM) -> None:
         """`readable`: the attributes each (kind, type) has, from the provider schema (tf_provider_schema)."""
         self.cli = terraform_cli()
-        self.root = Path(tempfile.mkdtemp(prefix="tfeval-")) / "infra" / "terraform"
+        self.top = Path(tempfile.mkdtemp(prefix="tfeval-"))
+        self.root = self.top / "infra" / "terraform"
         for directory in sorted({p.parent for p in source.rglob("*.tf") if ".terraform" not in p.parts}):
             target = self.root / directory.relative_to(source)
             target.mkdir(parents=True, exist_ok=True)
@@ -377,8 +378,11 @@ class StubTree:
         # Paths the configuration reads relative to infra/terraform (../../packaging, ../../grafana, ...).
         for top in REPO.iterdir():
             if top.is_dir() and top.name not in ("infra",) and not top.name.startswith("."):
-                (self.root.parent.parent / top.name).symlink_to(top)
+                (self.top / top.name).symlink_to(top)
         self._run("init", "-backend=false", "-input=false")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.top, ignore_errors=True)
 
     def _run(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
