@@ -8,25 +8,33 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -q -e
 JAR := connectors/target/connect-monitor-connectors.jar
 ZIP := packaging/target/connect-monitor-app.zip
-JAVA_SOURCES := $(shell find connectors/src packaging -type f 2>/dev/null) pom.xml connectors/pom.xml packaging/pom.xml
+# The build's inputs: not packaging/target, where the zip itself lands (make would drop that circle with a
+# warning on every run).
+JAVA_SOURCES := $(shell find connectors/src packaging -path packaging/target -prune -o -type f -print 2>/dev/null) pom.xml connectors/pom.xml packaging/pom.xml
 
 CHECKOV_VENV := .venv-checkov
 AUDIT_VENV := .venv-audit
+# Terraform for tests/infra (fmt, and evaluating the configuration): the last MPL release, built from its
+# Go module into a project-local folder. The AWS provider is not served here, so no validate/plan.
+TOOLS := .tools
+TERRAFORM_VERSION := 1.5.7
+TERRAFORM := $(TOOLS)/bin/terraform
 
-.PHONY: run test setup venv checkov node build lint format clean security audit-tools bench
+.PHONY: run test setup venv checkov terraform-cli node build lint format clean security audit-tools bench
 
 run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
 	@$(PY) -m local_stack.demo $(RUN_ARGS)
 
-test: setup
+# The Terraform CLI (built with Go) only for the tests: `make run` needs no Go.
+test: setup terraform-cli
 	@echo "==> lint (ruff)"
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@echo "==> Java: unit and integration tests (Maven)"
 	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server
 	@echo "==> Python: unit and integration tests (pytest)"
-	@CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest $(PYTEST_ARGS)
+	@CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov TERRAFORM=$(CURDIR)/$(TERRAFORM) $(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory security
 
 # Secret scan is a hard gate; dependency audits fail on a finding, and say NOT AUDITED (loudly,
@@ -61,6 +69,12 @@ $(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt infra/requirements-ch
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	@$(CHECKOV_VENV)/bin/python -m pip install -q --disable-pip-version-check -r infra/requirements-checkov.txt -c infra/requirements-checkov.lock
 	@touch $@
+
+terraform-cli: $(TERRAFORM)
+$(TERRAFORM):
+	@command -v go >/dev/null || { echo "error: go not found: install Go 1.21+ (apt-get install golang-go) to build Terraform $(TERRAFORM_VERSION) for tests/infra"; exit 1; }
+	@echo "==> Terraform $(TERRAFORM_VERSION) into $(TOOLS)/bin (MPL release, built from its Go module: about 2 minutes)"
+	@GOBIN=$(CURDIR)/$(TOOLS)/bin go install github.com/hashicorp/terraform@v$(TERRAFORM_VERSION)
 
 node: local_stack/node_modules/.installed
 local_stack/node_modules/.installed: local_stack/package.json local_stack/package-lock.json

@@ -8,7 +8,7 @@ workspace's `provisioner` service account (created by Terraform) and never store
 Self-hosted Grafana: pass --url and a token in GRAFANA_TOKEN, and --auth-type default so the
 data sources use the AWS credential chain of the Grafana server.
 
-Data sources keep fixed uids (connect-timestream, connect-athena): dashboards in grafana/ refer
+Data sources keep fixed uids (connect-timestream, connect-athena, connect-cloudwatch): dashboards in grafana/ refer
 to them by uid. Dashboards are uploaded with overwrite, so re-running is safe.
 """
 

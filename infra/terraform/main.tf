@@ -4,6 +4,7 @@
 #                                            +--> Flink job (EFO) --+
 #                                            +--> persist_agent_event (Lambda)  --+--> Timestream
 #   EventBridge contact events --> persist_contact_event (Lambda) ---------------+    (timestream_region)
+#                              \-> the Kinesis stream (the whole envelope, for the job and the history)
 #   Scheduler (every minute)   --> persist_instance_data (Lambda) ---------------+
 #   Grafana <-- Timestream (live) + Athena (history)
 
@@ -17,6 +18,9 @@ locals {
     for writer in ["flink", "persist_contact_event", "persist_agent_event", "persist_instance_data"] :
     writer => sort([for name, t in var.timestream_tables : name if t.writer == writer])
   }
+
+  # A created stream is associated unless the caller says otherwise (and false is refused for it).
+  associate_stream = coalesce(var.associate_stream_with_connect, var.create_stream)
 
   # Bucket names must be globally unique: account and region make them so.
   bucket_suffix = "${local.account_id}-${var.region}"
@@ -34,7 +38,7 @@ module "kinesis" {
   kms_key_deletion_window_days = var.kms_key_deletion_window_days
   efo_consumer_name            = var.efo_consumer_name
   reader_principal_arns        = var.stream_reader_principal_arns
-  connect_instance_id          = var.associate_stream_with_connect ? element(split("/", var.connect_instance_arn), 1) : null
+  connect_instance_id          = local.associate_stream ? element(split("/", var.connect_instance_arn), 1) : null
   tags                         = var.tags
 }
 
@@ -132,6 +136,7 @@ module "lambdas" {
   timestream_database_name              = module.timestream.database_name
   stream_arn                            = module.kinesis.stream_arn
   stream_kms_key_arn                    = module.kinesis.kms_key_arn
+  contact_events_to_stream              = var.contact_events_to_stream
   agent_event_types                     = var.agent_event_types
   agent_event_batch                     = var.agent_event_batch
   connect_instance_arn                  = var.connect_instance_arn
@@ -159,7 +164,7 @@ module "grafana" {
   athena_workgroup_arn      = module.history.athena_workgroup_arn
   glue_database_name        = module.history.glue_database_name
   glue_database_arn         = module.history.glue_database_arn
-  glue_table_arn            = module.history.glue_table_arn
+  glue_table_arns           = module.history.glue_table_arns
   history_bucket_arn        = module.history.data_bucket_arn
   athena_results_bucket_arn = module.history.athena_results_bucket_arn
   history_kms_key_arn       = module.history.kms_key_arn

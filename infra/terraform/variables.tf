@@ -60,9 +60,15 @@ variable "connect_instance_arn" {
 }
 
 variable "associate_stream_with_connect" {
-  description = "Whether Terraform associates the stream with the Connect instance for CTRs and agent events. false when that association already exists (typical when adopting the stream)."
+  description = "Whether Terraform associates the stream with the Connect instance for CTRs and agent events. null (default): the same as create_stream, so a created stream is always associated and an adopted one is left as Connect already streams to it. true with an adopted stream: Terraform manages the association. false is refused with create_stream = true (a stream nothing writes to)."
   type        = bool
-  default     = false
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = !(var.create_stream && var.associate_stream_with_connect == false)
+    error_message = "create_stream = true with associate_stream_with_connect = false creates a stream Connect never writes to: leave associate_stream_with_connect unset (null follows create_stream) or set it to true."
+  }
 }
 
 variable "create_stream" {
@@ -96,9 +102,15 @@ variable "stream_retention_hours" {
 }
 
 variable "existing_stream_kms_key_arn" {
-  description = "Customer-managed KMS key of an adopted stream, or null if it uses alias/aws/kinesis."
+  description = "Customer-managed KMS key of an adopted stream (its ARN), or null if the stream is unencrypted or uses alias/aws/kinesis. The plan fails, naming this variable, when the stream's own key and this value disagree."
   type        = string
   default     = null
+}
+
+variable "contact_events_to_stream" {
+  description = "Whether Connect's EventBridge contact events of the instance are also put onto the shared stream (the whole envelope, partition key $.detail.contactId) for the Flink job and the Firehose history, beside persist_contact_event. false: only the function receives them."
+  type        = bool
+  default     = true
 }
 
 variable "stream_reader_principal_arns" {
@@ -358,11 +370,11 @@ variable "powertools_layer_arn" {
 }
 
 variable "lambda_functions" {
-  description = "Per function in lambdas/ (lambdas/build.py FUNCTIONS): memory (MB), timeout (s), reserved concurrency, retries of a failed asynchronous invocation (0-2), and its tunable environment variables (declared in lambdas/common/config.py; the infrastructure ones - Timestream database and region, Connect instance and region - are set by the lambdas module). The environment defaults are the functions' own, spelled out."
+  description = "Per function in lambdas/ (lambdas/build.py FUNCTIONS): memory (MB), timeout (s), reserved concurrency (optional: null or absent leaves the function on the account's unreserved pool; Lambda refuses a reservation that leaves fewer than 100 unreserved executions, so set it only where the account's quota allows, see docs/DEPLOY.md), retries of a failed asynchronous invocation (0-2), and its tunable environment variables (declared in lambdas/common/config.py; the infrastructure ones - Timestream database and region, Connect instance and region - are set by the lambdas module). The environment defaults are the functions' own, spelled out."
   type = map(object({
     memory_mb            = number
     timeout_seconds      = number
-    reserved_concurrency = number
+    reserved_concurrency = optional(number)
     async_retry_attempts = number
     environment          = map(string)
   }))
@@ -370,7 +382,7 @@ variable "lambda_functions" {
     persist_contact_event = {
       memory_mb            = 256
       timeout_seconds      = 30
-      reserved_concurrency = 10
+      reserved_concurrency = null
       async_retry_attempts = 2
       environment = {
         TIMESTREAM_MAX_ATTEMPTS = "5"
@@ -379,7 +391,7 @@ variable "lambda_functions" {
     persist_agent_event = {
       memory_mb            = 256
       timeout_seconds      = 60
-      reserved_concurrency = 10
+      reserved_concurrency = null
       async_retry_attempts = 2
       environment = {
         TIMESTREAM_MAX_ATTEMPTS = "5"
@@ -388,7 +400,7 @@ variable "lambda_functions" {
     persist_instance_data = {
       memory_mb            = 256
       timeout_seconds      = 50
-      reserved_concurrency = 1
+      reserved_concurrency = null
       # Every minute brings a fresh collection: a retried one would only be late.
       async_retry_attempts = 0
       environment = {

@@ -1,6 +1,7 @@
 terraform {
-  # 1.9+: variable validations refer to locals and other variables.
-  required_version = ">= 1.9.0"
+  # 1.11+: the S3 backend's native locking (use_lockfile, GA in 1.11) that docs/DEPLOY.md
+  # recommends; 1.9+ is needed anyway for validations that refer to other variables and locals.
+  required_version = ">= 1.11.0"
 
   required_providers {
     # Exact pin: tests/infra checks every resource and argument against the schema of exactly

@@ -1,5 +1,6 @@
 """Shared, once-per-session inputs of the infrastructure tests: the parsed configuration, the
-provider schemas and one checkov run. No AWS account, no network, no terraform binary."""
+provider schemas, one checkov run and the configuration evaluated by Terraform 1.5.7 (tf_eval). No AWS
+account, no network, no AWS provider."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from . import tf_config, tf_provider_schema
+from . import tf_config, tf_eval, tf_provider_schema
 from .tf_config import CheckovRun
 from .tf_provider_schema import SCHEMA_PACKAGES, provider_of
 
@@ -97,3 +100,34 @@ def checkov_run() -> CheckovRun:
         failed += results.get("failed_checks", [])
         skipped += results.get("skipped_checks", [])
     return CheckovRun(summary=summary, failed=failed, skipped=skipped, stderr=proc.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# The configuration evaluated by a real Terraform CLI (tf_eval), per set of root variables
+# ---------------------------------------------------------------------------------------------
+
+INSTANCE_ARN = "arn:aws:connect:eu-west-2:111122223333:instance/00000000-0000-0000-0000-000000000000"
+REQUIRED_VARIABLES = {"connect_instance_arn": INSTANCE_ARN, "timestream_region": "eu-west-1"}
+
+
+@pytest.fixture(scope="session")
+def stub_tree(schemas: dict[str, tf_provider_schema.ProviderSchema]) -> Iterator[tf_eval.StubTree]:
+    tree = tf_eval.StubTree(schemas["aws"].readable)
+    yield tree
+    tree.remove()
+
+
+@pytest.fixture(scope="session")
+def evaluate(stub_tree: tf_eval.StubTree) -> Callable[..., tf_eval.Instance]:
+    """evaluate(data=None, **root_variables): the evaluated root module (required variables preset);
+    `data` answers data sources by "type.name", e.g. {"aws_kinesis_stream.existing": {...}}."""
+    cache: dict[str, tf_eval.Instance] = {}
+
+    def run(data: dict[str, Any] | None = None, **variables: Any) -> tf_eval.Instance:
+        merged = {**REQUIRED_VARIABLES, **variables}
+        key = json.dumps([merged, data], sort_keys=True)
+        if key not in cache:
+            cache[key] = stub_tree.evaluate(merged, data)
+        return cache[key]
+
+    return run

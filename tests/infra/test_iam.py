@@ -71,13 +71,26 @@ def test_every_star_resource_or_principal_is_commented() -> None:
     assert not problems, "\n".join(problems)
 
 
+SERVICE_ROLE = tf_config.TERRAFORM / "modules/service_role"
+
+
 def test_policies_are_built_from_policy_documents(modules: dict[Path, Module]) -> None:
-    """Inline jsonencode() policies would escape the checks above."""
+    """Inline jsonencode() policies would escape the checks above. The service_role module attaches the
+    documents its callers pass (var.policies): each of those must be an aws_iam_policy_document too."""
     problems = []
-    for module in modules.values():
+    for path, module in modules.items():
         for block in module.resources:
             for key in ("policy", "assume_role_policy"):
                 value = body_items(block.body).get(key)
-                if isinstance(value, str) and "aws_iam_policy_document" not in value:
+                passed_in = path == SERVICE_ROLE and value == "${each.value}"
+                if isinstance(value, str) and "aws_iam_policy_document" not in value and not passed_in:
                     problems.append(f"{block.address}: {key} is not an aws_iam_policy_document")
+        for name, call in module.module_calls.items():
+            if (path / unquote(call["source"])).resolve() != SERVICE_ROLE:
+                continue
+            policies = call["policies"]
+            documents = policies.values() if isinstance(policies, dict) else [policies]
+            for document in documents:
+                if not re.fullmatch(r"\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}", str(document)):
+                    problems.append(f"{path.relative_to(tf_config.TERRAFORM)}: module {name} attaches {document}")
     assert not problems, "\n".join(problems)

@@ -225,7 +225,7 @@ def test_terraform_functions_are_the_manifest_functions(root: Module) -> None:
     expected = set(manifest) if manifest is not None else set(FUNCTIONS)
     assert set(default_of(root, "lambda_functions")) == expected
     lambdas_main = (LAMBDAS / "main.tf").read_text()
-    assert 'handler                        = "lambdas.${each.key}.handler"' in lambdas_main
+    assert re.search(r'\n\s*handler\s*=\s*"lambdas\.\$\{each\.key\}\.handler"', lambdas_main)
     if manifest is not None:
         assert all(f.handler == f"lambdas.{name}.handler" for name, f in manifest.items())
         assert importlib.import_module("lambdas.build").RUNTIME == "python3.12"

@@ -79,18 +79,19 @@ locals {
     if length(merge(lookup(var.property_groups, group, {}), lookup(local.infrastructure_properties, group, {}))) > 0
   }
 
-  log_group_name = "/aws/kinesis-analytics/${var.application_name}"
-  log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
-  code_key       = "flink/${var.application_name}.zip"
+  log_group_name  = "/aws/kinesis-analytics/${var.application_name}"
+  log_group_arn   = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  log_stream_name = "application"
+  code_key        = "flink/${var.application_name}.zip"
 }
 
 module "key" {
   source = "../kms_key"
 
-  alias_name           = "${var.application_name}-flink"
-  description          = "Encrypts the code of the Flink application ${var.application_name} and its log group."
-  deletion_window_days = var.kms_key_deletion_window_days
-  via_services         = ["s3.${local.region}.amazonaws.com"]
+  alias_name             = "${var.application_name}-flink"
+  description            = "Encrypts the code of the Flink application ${var.application_name} and its log group."
+  deletion_window_days   = var.kms_key_deletion_window_days
+  via_service_principals = []
   service_principals = [{
     sid     = "CloudWatchLogsEncryptsApplicationLog"
     service = "logs.${local.region}.amazonaws.com"
@@ -105,8 +106,7 @@ module "key" {
     ]
     condition = { test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = [local.log_group_arn] }
   }]
-  external_decrypt_principal_arns = []
-  tags                            = var.tags
+  tags = var.tags
 }
 
 module "code_bucket" {
@@ -121,7 +121,9 @@ module "code_bucket" {
 }
 
 # A new build changes the hash, uploads a new object version and updates the application, which
-# restarts from its latest snapshot (see restore_type).
+# restarts from its latest snapshot (see restore_type). The build is reproducible (pom.xml
+# project.build.outputTimestamp), so an unchanged job keeps its hash and is not restarted. The bucket
+# name comes from an output that waits for versioning: the first upload already gets a version id.
 resource "aws_s3_object" "app" {
   bucket      = module.code_bucket.bucket_id
   key         = local.code_key
@@ -132,44 +134,44 @@ resource "aws_s3_object" "app" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Logging
+# Role and log group
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "app" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.key.key_arn
-  tags              = var.tags
-}
+module "role" {
+  source = "../service_role"
 
-resource "aws_cloudwatch_log_stream" "app" {
-  name           = "application"
-  log_group_name = aws_cloudwatch_log_group.app.name
-}
-
-# ---------------------------------------------------------------------------------------------
-# Role
-# ---------------------------------------------------------------------------------------------
-
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["kinesisanalytics.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+  name        = "${var.application_name}-flink"
+  service     = "kinesisanalytics.amazonaws.com"
+  source_arns = []
+  policies    = { "run-job" = data.aws_iam_policy_document.app.json }
+  log_group = {
+    name           = local.log_group_name
+    retention_days = var.log_retention_days
+    kms_key_arn    = module.key.key_arn
+    stream_name    = local.log_stream_name
   }
+  tags = var.tags
 }
 
-resource "aws_iam_role" "app" {
-  name               = "${var.application_name}-flink"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+# Addresses before the role and log group moved into modules/service_role: no replacement on apply.
+moved {
+  from = aws_iam_role.app
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.app
+  to   = module.role.aws_iam_role_policy.this["run-job"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.app
+  to   = module.role.aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_stream.app
+  to   = module.role.aws_cloudwatch_log_stream.this[0]
 }
 
 data "aws_iam_policy_document" "app" {
@@ -246,20 +248,14 @@ data "aws_iam_policy_document" "app" {
   statement {
     sid       = "FindLogStream"
     actions   = ["logs:DescribeLogStreams"]
-    resources = ["${aws_cloudwatch_log_group.app.arn}:log-stream:*"]
+    resources = ["${local.log_group_arn}:log-stream:*"]
   }
 
   statement {
     sid       = "WriteLog"
     actions   = ["logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.app.arn}:log-stream:${aws_cloudwatch_log_stream.app.name}"]
+    resources = ["${local.log_group_arn}:log-stream:${local.log_stream_name}"]
   }
-}
-
-resource "aws_iam_role_policy" "app" {
-  name   = "run-job"
-  role   = aws_iam_role.app.id
-  policy = data.aws_iam_policy_document.app.json
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +266,7 @@ resource "aws_kinesisanalyticsv2_application" "this" {
   name                   = var.application_name
   description            = "Real-time Amazon Connect metrics (PyFlink)."
   runtime_environment    = "FLINK-1_20"
-  service_execution_role = aws_iam_role.app.arn
+  service_execution_role = module.role.role_arn
   start_application      = var.start_application
   tags                   = var.tags
 
@@ -345,8 +341,8 @@ resource "aws_kinesisanalyticsv2_application" "this" {
   }
 
   cloudwatch_logging_options {
-    log_stream_arn = aws_cloudwatch_log_stream.app.arn
+    log_stream_arn = module.role.log_stream_arn
   }
 
-  depends_on = [aws_iam_role_policy.app]
+  depends_on = [module.role]
 }

@@ -15,12 +15,12 @@ output "application_version_id" {
 
 output "role_arn" {
   description = "Service execution role of the application."
-  value       = aws_iam_role.app.arn
+  value       = module.role.role_arn
 }
 
 output "log_group_name" {
   description = "CloudWatch log group of the application (Python errors under logger org.apache.flink.client.python.PythonDriver)."
-  value       = aws_cloudwatch_log_group.app.name
+  value       = module.role.log_group_name
 }
 
 output "code_object" {

@@ -15,25 +15,26 @@ locals {
   dashboard_files = try(sort(tolist(fileset(var.dashboards_path, "**/*.json"))), [])
 }
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["grafana.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+module "role" {
+  source = "../service_role"
+
+  name        = "${var.workspace_name}-grafana"
+  service     = "grafana.amazonaws.com"
+  source_arns = []
+  policies    = { "read-connect-monitor" = data.aws_iam_policy_document.workspace.json }
+  log_group   = null
+  tags        = var.tags
 }
 
-resource "aws_iam_role" "workspace" {
-  name               = "${var.workspace_name}-grafana"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+# Addresses before the role moved into modules/service_role: no replacement on apply.
+moved {
+  from = aws_iam_role.workspace
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.workspace
+  to   = module.role.aws_iam_role_policy.this["read-connect-monitor"]
 }
 
 data "aws_iam_policy_document" "workspace" {
@@ -49,10 +50,17 @@ data "aws_iam_policy_document" "workspace" {
     resources = [var.timestream_database_arn]
   }
 
+  # The plugin's health check runs `SELECT 1` (SelectValues: a query that reads no table) and a
+  # dashboard that is closed mid-query cancels it (CancelQuery); neither has a resource type.
   statement {
-    sid       = "DiscoverTimestream"
-    actions   = ["timestream:DescribeEndpoints", "timestream:ListDatabases"]
-    resources = ["*"] # neither action has a resource type: AWS requires "*"
+    sid = "DiscoverAndRunTimestreamQueries"
+    actions = [
+      "timestream:CancelQuery",
+      "timestream:DescribeEndpoints",
+      "timestream:ListDatabases",
+      "timestream:SelectValues",
+    ]
+    resources = ["*"] # none of these actions has a resource type: AWS requires "*"
   }
 
   statement {
@@ -73,26 +81,43 @@ data "aws_iam_policy_document" "workspace" {
     resources = [var.athena_workgroup_arn]
   }
 
+  # The query editor's catalog, database and table pickers.
   statement {
-    sid       = "ReadDataCatalog"
-    actions   = ["athena:GetDataCatalog"]
+    sid = "BrowseDataCatalog"
+    actions = [
+      "athena:GetDataCatalog",
+      "athena:GetTableMetadata",
+      "athena:ListDatabases",
+      "athena:ListTableMetadata",
+    ]
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"]
   }
 
   statement {
-    sid = "ReadGlueTable"
+    sid       = "ListCatalogsAndWorkgroups"
+    actions   = ["athena:ListDataCatalogs", "athena:ListWorkGroups"]
+    resources = ["*"] # list actions without a resource type: AWS requires "*"
+  }
+
+  # Athena reads the Glue catalog with the caller's rights (ListDatabases needs glue:GetDatabases,
+  # ListTableMetadata glue:GetTables): the catalog, this database and its tables only.
+  statement {
+    sid = "ReadGlueTables"
     actions = [
       "glue:GetDatabase",
+      "glue:GetDatabases",
       "glue:GetPartition",
       "glue:GetPartitions",
       "glue:GetTable",
       "glue:GetTables",
     ]
-    resources = [
-      "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
-      var.glue_database_arn,
-      var.glue_table_arn,
-    ]
+    resources = concat(
+      [
+        "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
+        var.glue_database_arn,
+      ],
+      var.glue_table_arns,
+    )
   }
 
   statement {
@@ -126,19 +151,13 @@ data "aws_iam_policy_document" "workspace" {
   }
 }
 
-resource "aws_iam_role_policy" "workspace" {
-  name   = "read-connect-monitor"
-  role   = aws_iam_role.workspace.id
-  policy = data.aws_iam_policy_document.workspace.json
-}
-
 resource "aws_grafana_workspace" "this" {
   name                     = var.workspace_name
   description              = "Real-time Amazon Connect monitoring."
   account_access_type      = "CURRENT_ACCOUNT"
   authentication_providers = ["AWS_SSO"]
   permission_type          = "CUSTOMER_MANAGED"
-  role_arn                 = aws_iam_role.workspace.arn
+  role_arn                 = module.role.role_arn
   data_sources             = ["ATHENA", "CLOUDWATCH", "TIMESTREAM"]
   grafana_version          = var.grafana_version
   configuration = jsonencode({

@@ -68,9 +68,9 @@ variable "glue_database_arn" {
   type        = string
 }
 
-variable "glue_table_arn" {
-  description = "ARN of the Glue CTR table."
-  type        = string
+variable "glue_table_arns" {
+  description = "ARNs of the Glue tables of the history (one per record kind) that Athena queries may read."
+  type        = list(string)
 }
 
 variable "history_bucket_arn" {

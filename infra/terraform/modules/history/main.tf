@@ -1,19 +1,62 @@
 # Raw history: Firehose copies every record of the stream to S3 (SSE-KMS), partitioned by record
-# kind (ctr / agent_event / unknown) and arrival date; a Glue table describes the CTRs and an
-# Athena workgroup with encrypted results queries them.
+# kind (ctr / agent_event / contact_event / unknown, by the jq rule in record_kind.jq) and arrival
+# date; a Glue table per kind Athena reads (CTRs, contact events, agent events) and an Athena
+# workgroup with encrypted results query them.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_id     = data.aws_caller_identity.current.account_id
-  region         = data.aws_region.current.region
-  partition      = data.aws_partition.current.partition
-  log_group_name = "/aws/kinesisfirehose/${var.name_prefix}-history"
-  log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
-  records_prefix = "records"
-  ctr_location   = "s3://${module.data_bucket.bucket_id}/${local.records_prefix}/kind=ctr/"
+  account_id      = data.aws_caller_identity.current.account_id
+  region          = data.aws_region.current.region
+  partition       = data.aws_partition.current.partition
+  log_group_name  = "/aws/kinesisfirehose/${var.name_prefix}-history"
+  log_group_arn   = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  log_stream_name = "S3Delivery"
+  records_prefix  = "records"
+  ctr_location    = "s3://${module.data_bucket.bucket_id}/${local.records_prefix}/kind=ctr/"
+  # One line for Firehose's MetadataExtractionQuery; the file is the one home of the rule (the local
+  # simulation in grafana/local/firehose.py and the tests evaluate it with jq).
+  record_kind_query = join(" ", [for line in split("\n", trimspace(file("${path.module}/record_kind.jq"))) : trimspace(line)])
+
+  # The other kinds Athena reads, beside the CTRs (aws_glue_catalog_table.ctr). Contact events are
+  # the EventBridge envelope as EventBridge puts it on the stream, `detail` in camelCase as the job
+  # reads it (older PascalCase events map too: the SerDe matches keys case-insensitively).
+  kind_tables = {
+    contact_event = {
+      description = "Amazon Connect contact events (EventBridge envelopes), best effort: may be missing, duplicated or out of order; one row per delivered event."
+      # The envelope's `detail-type` is no valid column name.
+      serde_mappings = { "mapping.detail_type" = "detail-type" }
+      columns = [
+        { name = "version", type = "string" },
+        { name = "id", type = "string" },
+        { name = "detail_type", type = "string" },
+        { name = "source", type = "string" },
+        { name = "account", type = "string" },
+        { name = "time", type = "string" },
+        { name = "region", type = "string" },
+        { name = "resources", type = "array<string>" },
+        { name = "detail", type = "struct<eventType:string,contactId:string,initialContactId:string,channel:string,instanceArn:string,initiationMethod:string,initiationTimestamp:string,connectedToSystemTimestamp:string,disconnectTimestamp:string,queueInfo:struct<queueArn:string,queueType:string,enqueueTimestamp:string>,agentInfo:struct<agentArn:string,connectedToAgentTimestamp:string>>" },
+      ]
+    }
+    agent_event = {
+      description    = "Amazon Connect agent events (LOGIN, LOGOUT, STATE_CHANGE, HEART_BEAT), delivered at least once: deduplicate by eventid."
+      serde_mappings = {}
+      columns = [
+        { name = "eventid", type = "string" },
+        { name = "eventtype", type = "string" },
+        { name = "eventtimestamp", type = "string" },
+        { name = "agentarn", type = "string" },
+        { name = "instancearn", type = "string" },
+        { name = "awsaccountid", type = "string" },
+        { name = "version", type = "string" },
+        { name = "currentagentsnapshot", type = local.agent_snapshot_type },
+        { name = "previousagentsnapshot", type = local.agent_snapshot_type },
+      ]
+    }
+  }
+  agent_snapshot_type = "struct<agentstatus:struct<arn:string,name:string,type:string,starttimestamp:string>,configuration:struct<username:string,firstname:string,lastname:string,routingprofile:struct<arn:string,name:string,inboundqueues:array<struct<arn:string,name:string,channels:array<string>>>>>,contacts:array<struct<contactid:string,initialcontactid:string,channel:string,initiationmethod:string,state:string,statestarttimestamp:string,connectedtoagenttimestamp:string,queuetimestamp:string,queue:struct<arn:string,name:string>>>>"
   kms_use_actions = [
     "kms:Decrypt",
     "kms:DescribeKey",
@@ -28,18 +71,17 @@ locals {
 module "key" {
   source = "../kms_key"
 
-  alias_name           = "${var.name_prefix}-history"
-  description          = "Encrypts the raw Connect records in S3, Athena results and the Firehose error log."
-  deletion_window_days = var.kms_key_deletion_window_days
-  via_services         = ["s3.${local.region}.amazonaws.com"]
+  alias_name             = "${var.name_prefix}-history"
+  description            = "Encrypts the raw Connect records in S3, Athena results and the Firehose error log."
+  deletion_window_days   = var.kms_key_deletion_window_days
+  via_service_principals = []
   service_principals = [{
     sid       = "CloudWatchLogsEncryptsFirehoseLog"
     service   = "logs.${local.region}.amazonaws.com"
     actions   = local.kms_use_actions
     condition = { test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = [local.log_group_arn] }
   }]
-  external_decrypt_principal_arns = []
-  tags                            = var.tags
+  tags = var.tags
 }
 
 module "data_bucket" {
@@ -68,37 +110,41 @@ module "athena_results_bucket" {
 # Firehose
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "firehose" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.key.key_arn
-  tags              = var.tags
-}
+module "firehose_role" {
+  source = "../service_role"
 
-resource "aws_cloudwatch_log_stream" "firehose" {
-  name           = "S3Delivery"
-  log_group_name = aws_cloudwatch_log_group.firehose.name
-}
-
-data "aws_iam_policy_document" "firehose_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["firehose.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+  name        = "${var.name_prefix}-history-firehose"
+  service     = "firehose.amazonaws.com"
+  source_arns = []
+  policies    = { "deliver-history" = data.aws_iam_policy_document.firehose.json }
+  log_group = {
+    name           = local.log_group_name
+    retention_days = var.log_retention_days
+    kms_key_arn    = module.key.key_arn
+    stream_name    = local.log_stream_name
   }
+  tags = var.tags
 }
 
-resource "aws_iam_role" "firehose" {
-  name               = "${var.name_prefix}-history-firehose"
-  assume_role_policy = data.aws_iam_policy_document.firehose_trust.json
-  tags               = var.tags
+# Addresses before the role and log group moved into modules/service_role: no replacement on apply.
+moved {
+  from = aws_iam_role.firehose
+  to   = module.firehose_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.firehose
+  to   = module.firehose_role.aws_iam_role_policy.this["deliver-history"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.firehose
+  to   = module.firehose_role.aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_stream.firehose
+  to   = module.firehose_role.aws_cloudwatch_log_stream.this[0]
 }
 
 data "aws_iam_policy_document" "firehose" {
@@ -154,14 +200,8 @@ data "aws_iam_policy_document" "firehose" {
   statement {
     sid       = "LogDeliveryErrors"
     actions   = ["logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.firehose.arn}:log-stream:${aws_cloudwatch_log_stream.firehose.name}"]
+    resources = ["${local.log_group_arn}:log-stream:${local.log_stream_name}"]
   }
-}
-
-resource "aws_iam_role_policy" "firehose" {
-  name   = "deliver-history"
-  role   = aws_iam_role.firehose.id
-  policy = data.aws_iam_policy_document.firehose.json
 }
 
 resource "aws_kinesis_firehose_delivery_stream" "history" {
@@ -173,11 +213,11 @@ resource "aws_kinesis_firehose_delivery_stream" "history" {
 
   kinesis_source_configuration {
     kinesis_stream_arn = var.stream_arn
-    role_arn           = aws_iam_role.firehose.arn
+    role_arn           = module.firehose_role.role_arn
   }
 
   extended_s3_configuration {
-    role_arn            = aws_iam_role.firehose.arn
+    role_arn            = module.firehose_role.role_arn
     bucket_arn          = module.data_bucket.bucket_arn
     kms_key_arn         = module.key.key_arn
     compression_format  = "GZIP"
@@ -194,12 +234,14 @@ resource "aws_kinesis_firehose_delivery_stream" "history" {
     processing_configuration {
       enabled = true
 
-      # CTRs carry AWSContactTraceRecordFormatVersion, agent events EventType.
+      # Contact events (EventBridge envelopes) carry detail-type, CTRs a format version or a
+      # ContactId, agent events EventType / AgentARN: record_kind.jq. One Kinesis record is one
+      # document (Connect and EventBridge put them one by one), so no de-aggregation.
       processors {
         type = "MetadataExtraction"
         parameters {
           parameter_name  = "MetadataExtractionQuery"
-          parameter_value = "{kind: (if has(\"AWSContactTraceRecordFormatVersion\") then \"ctr\" elif has(\"EventType\") then \"agent_event\" else \"unknown\" end)}"
+          parameter_value = local.record_kind_query
         }
         parameters {
           parameter_name  = "JsonParsingEngine"
@@ -215,12 +257,12 @@ resource "aws_kinesis_firehose_delivery_stream" "history" {
 
     cloudwatch_logging_options {
       enabled         = true
-      log_group_name  = aws_cloudwatch_log_group.firehose.name
-      log_stream_name = aws_cloudwatch_log_stream.firehose.name
+      log_group_name  = module.firehose_role.log_group_name
+      log_stream_name = module.firehose_role.log_stream_name
     }
   }
 
-  depends_on = [aws_iam_role_policy.firehose]
+  depends_on = [module.firehose_role]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -339,6 +381,56 @@ resource "aws_glue_catalog_table" "ctr" {
     columns {
       name = "awscontacttracerecordformatversion"
       type = "string"
+    }
+  }
+}
+
+# The same layout and projection as the CTR table, one table per other kind.
+resource "aws_glue_catalog_table" "kind" {
+  for_each = local.kind_tables
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this.name
+  description   = each.value.description
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = {
+    "classification"              = "json"
+    "compressionType"             = "gzip"
+    "projection.enabled"          = "true"
+    "projection.dt.type"          = "date"
+    "projection.dt.format"        = "yyyy-MM-dd"
+    "projection.dt.range"         = "${var.partition_projection_start_date},NOW"
+    "projection.dt.interval"      = "1"
+    "projection.dt.interval.unit" = "DAYS"
+    "storage.location.template"   = "s3://${module.data_bucket.bucket_id}/${local.records_prefix}/kind=${each.key}/dt=$${dt}/"
+  }
+
+  partition_keys {
+    name    = "dt"
+    type    = "string"
+    comment = "Arrival date at Firehose (UTC), yyyy-MM-dd."
+  }
+
+  storage_descriptor {
+    location      = "s3://${module.data_bucket.bucket_id}/${local.records_prefix}/kind=${each.key}/"
+    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.openx.data.jsonserde.JsonSerDe"
+      parameters = merge({
+        "ignore.malformed.json" = "true"
+        "case.insensitive"      = "true"
+      }, each.value.serde_mappings)
+    }
+
+    dynamic "columns" {
+      for_each = each.value.columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
     }
   }
 }

@@ -4,7 +4,7 @@ output "delivery_stream_arn" {
 }
 
 output "data_bucket" {
-  description = "Bucket holding the raw records (records/kind=ctr|agent_event|unknown/dt=yyyy-MM-dd/, errors/...)."
+  description = "Bucket holding the raw records (records/kind=ctr|agent_event|contact_event|unknown/dt=yyyy-MM-dd/, errors/...)."
   value       = module.data_bucket.bucket_id
 }
 
@@ -36,6 +36,16 @@ output "glue_table_name" {
 output "glue_table_arn" {
   description = "ARN of the Glue CTR table."
   value       = aws_glue_catalog_table.ctr.arn
+}
+
+output "glue_table_names" {
+  description = "Glue table of each record kind Athena reads (ctr, contact_event, agent_event), by kind."
+  value       = merge({ ctr = aws_glue_catalog_table.ctr.name }, { for kind, table in aws_glue_catalog_table.kind : kind => table.name })
+}
+
+output "glue_table_arns" {
+  description = "ARNs of the Glue tables of every record kind (ctr, contact_event, agent_event)."
+  value       = concat([aws_glue_catalog_table.ctr.arn], [for table in aws_glue_catalog_table.kind : table.arn])
 }
 
 output "glue_database_arn" {

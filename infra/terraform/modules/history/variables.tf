@@ -71,7 +71,7 @@ variable "buffering_size_mib" {
 }
 
 variable "glue_database_name" {
-  description = "Name of the Glue Data Catalog database holding the CTR table."
+  description = "Name of the Glue Data Catalog database holding the history tables (ctr, contact_event, agent_event)."
   type        = string
 
   validation {
@@ -81,7 +81,7 @@ variable "glue_database_name" {
 }
 
 variable "partition_projection_start_date" {
-  description = "First date (yyyy-MM-dd) of the date partitions Athena projects for the CTR table."
+  description = "First date (yyyy-MM-dd) of the date partitions Athena projects for the history tables."
   type        = string
 
   validation {

@@ -1,6 +1,8 @@
-# A customer-managed KMS key with rotation, whose policy names every use: the account administers
-# it, services listed in via_services may use it on behalf of this account's principals, and the
-# listed service principals may use it for the listed actions only.
+# A customer-managed KMS key with rotation, whose policy names every use: the account administers it;
+# a principal of the account uses it only with a kms: permission on this key in its own IAM policy;
+# the listed service principals use it for the listed actions only; and the listed principals without
+# an IAM permission of their own (a service-linked role, roles of other accounts) use it through one
+# service only. No statement lets every principal of the account use the key.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -54,7 +56,8 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # Lets IAM policies of this account grant use of the key (kms:Decrypt etc. in a role policy).
+  # Lets IAM policies of this account grant use of the key: a principal needs kms:Decrypt etc. on this
+  # key in its own policy (this project's roles have exactly what they use).
   statement {
     sid       = "AccountIamPoliciesGrantUse"
     actions   = local.use_actions
@@ -65,43 +68,27 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # E.g. Amazon Connect's service-linked role writing the stream through Kinesis: its name ends in a
+  # random suffix, so it is matched by aws:PrincipalArn, and only through the one listed service.
   dynamic "statement" {
-    for_each = length(var.via_services) > 0 ? [1] : []
+    for_each = var.via_service_principals
     content {
-      sid       = "AnyAccountPrincipalThroughListedServices"
-      actions   = concat(local.use_actions, ["kms:CreateGrant"])
+      sid       = statement.value.sid
+      actions   = statement.value.actions
       resources = ["*"] # in a key policy "*" is the key itself
       principals {
         type        = "AWS"
-        identifiers = ["*"] # narrowed to this account and the listed services by the two conditions
+        identifiers = ["*"] # narrowed to the listed principal ARNs and one service by the two conditions
       }
       condition {
-        test     = "StringEquals"
-        variable = "kms:CallerAccount"
-        values   = [data.aws_caller_identity.current.account_id]
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = statement.value.principal_arns
       }
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = var.via_services
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.external_decrypt_principal_arns) > 0 && length(var.via_services) > 0 ? [1] : []
-    content {
-      sid       = "ExternalPrincipalsDecryptThroughListedServices"
-      actions   = ["kms:Decrypt"]
-      resources = ["*"] # in a key policy "*" is the key itself
-      principals {
-        type        = "AWS"
-        identifiers = var.external_decrypt_principal_arns
-      }
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = var.via_services
+        values   = [statement.value.via_service]
       }
     }
   }

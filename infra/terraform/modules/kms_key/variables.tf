@@ -23,16 +23,6 @@ variable "deletion_window_days" {
   }
 }
 
-variable "via_services" {
-  description = "Service endpoints (e.g. kinesis.eu-west-2.amazonaws.com) through which any principal of this account may use the key, as with AWS-managed keys. Principals still need the KMS permission in their own IAM policy unless the service acts for them."
-  type        = list(string)
-
-  validation {
-    condition     = alltrue([for s in var.via_services : can(regex("^[a-z0-9-]+\\.[a-z0-9-]+\\.amazonaws\\.com$", s))])
-    error_message = "via_services must be service endpoints like kinesis.eu-west-2.amazonaws.com."
-  }
-}
-
 variable "service_principals" {
   description = "AWS service principals that use the key directly, each with the exact actions and an optional condition (test, variable, values) that narrows it to this project's resources."
   type = list(object({
@@ -48,13 +38,22 @@ variable "service_principals" {
   }
 }
 
-variable "external_decrypt_principal_arns" {
-  description = "Principals of other accounts allowed kms:Decrypt through the services in via_services (e.g. cross-account readers of a Kinesis stream). Empty for none."
-  type        = list(string)
+variable "via_service_principals" {
+  description = "Principals that use the key without a kms: permission in their own IAM policy, each through one service only (kms:ViaService), matched by ARN pattern (aws:PrincipalArn, ArnLike): a service-linked role, whose name ends in a random suffix, or roles of other accounts. Empty for none: every principal of this account then needs an explicit grant."
+  type = list(object({
+    sid            = string
+    principal_arns = list(string)
+    via_service    = string
+    actions        = list(string)
+  }))
 
   validation {
-    condition     = alltrue([for arn in var.external_decrypt_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role/|root$)", arn))])
-    error_message = "external_decrypt_principal_arns must be IAM role ARNs or account root ARNs."
+    condition = alltrue([for p in var.via_service_principals :
+      length(p.principal_arns) > 0 && alltrue([for arn in p.principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role/|root$)", arn))]) &&
+      can(regex("^[a-z0-9-]+\\.[a-z0-9-]+\\.amazonaws\\.com$", p.via_service)) &&
+      alltrue([for a in p.actions : startswith(a, "kms:") && !strcontains(a, "*")])
+    ])
+    error_message = "via_service_principals: each needs role (or account root) ARNs of one account, one service endpoint such as kinesis.eu-west-2.amazonaws.com and explicit kms: actions without wildcards."
   }
 }
 

@@ -1,5 +1,7 @@
 # The three persisting functions and their triggers:
-#   persist_contact_event  <- EventBridge rule (source aws.connect, "Amazon Connect Contact Event")
+#   persist_contact_event  <- EventBridge rule (source aws.connect, "Amazon Connect Contact Event"),
+#                             whose second target puts the same events onto the shared stream
+#                             (contact_events_to_stream) for the Flink job and the Firehose history
 #   persist_agent_event    <- Kinesis event source mapping (agent events only; CTRs filtered out)
 #   persist_instance_data  <- EventBridge Scheduler (every minute)
 # Packages are the per-function zips of `python -m lambdas.build`; handlers, tables and
@@ -60,10 +62,10 @@ locals {
 module "key" {
   source = "../kms_key"
 
-  alias_name           = "${var.name_prefix}-lambdas"
-  description          = "Encrypts the environment, dead-letter queues and logs of the ${var.name_prefix} functions."
-  deletion_window_days = var.kms_key_deletion_window_days
-  via_services         = ["sqs.${local.region}.amazonaws.com", "lambda.${local.region}.amazonaws.com"]
+  alias_name             = "${var.name_prefix}-lambdas"
+  description            = "Encrypts the environment, dead-letter queues and logs of the ${var.name_prefix} functions."
+  deletion_window_days   = var.kms_key_deletion_window_days
+  via_service_principals = []
   service_principals = [
     {
       sid       = "CloudWatchLogsEncryptsFunctionLogs"
@@ -79,21 +81,12 @@ module "key" {
       condition = { test = "ArnEquals", variable = "aws:SourceArn", values = [local.contact_event_rule_arn] }
     },
   ]
-  external_decrypt_principal_arns = []
-  tags                            = var.tags
+  tags = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------
 # Per function: log group, dead-letter queue, role, function
 # ---------------------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "function" {
-  for_each          = local.function_names
-  name              = "/aws/lambda/${each.value}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.key.key_arn
-  tags              = var.tags
-}
 
 resource "aws_sqs_queue" "dlq" {
   for_each                          = local.function_names
@@ -126,26 +119,66 @@ resource "aws_sqs_queue_policy" "contact_event_dlq" {
   policy    = data.aws_iam_policy_document.contact_event_dlq.json
 }
 
-data "aws_iam_policy_document" "lambda_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+module "function_role" {
+  source   = "../service_role"
+  for_each = local.function_names
+
+  name        = "${each.value}-lambda"
+  service     = "lambda.amazonaws.com"
+  source_arns = []
+  policies    = { persist = data.aws_iam_policy_document.function[each.key].json }
+  log_group = {
+    name           = "/aws/lambda/${each.value}"
+    retention_days = var.log_retention_days
+    kms_key_arn    = module.key.key_arn
   }
+  tags = var.tags
 }
 
-resource "aws_iam_role" "function" {
-  for_each           = local.function_names
-  name               = "${each.value}-lambda"
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
-  tags               = var.tags
+# Addresses before the roles and log groups moved into modules/service_role: no replacement on apply.
+moved {
+  from = aws_iam_role.function["persist_contact_event"]
+  to   = module.function_role["persist_contact_event"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["persist_contact_event"]
+  to   = module.function_role["persist_contact_event"].aws_iam_role_policy.this["persist"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["persist_contact_event"]
+  to   = module.function_role["persist_contact_event"].aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_iam_role.function["persist_agent_event"]
+  to   = module.function_role["persist_agent_event"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["persist_agent_event"]
+  to   = module.function_role["persist_agent_event"].aws_iam_role_policy.this["persist"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["persist_agent_event"]
+  to   = module.function_role["persist_agent_event"].aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_iam_role.function["persist_instance_data"]
+  to   = module.function_role["persist_instance_data"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["persist_instance_data"]
+  to   = module.function_role["persist_instance_data"].aws_iam_role_policy.this["persist"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["persist_instance_data"]
+  to   = module.function_role["persist_instance_data"].aws_cloudwatch_log_group.this[0]
 }
 
 data "aws_iam_policy_document" "function" {
@@ -154,7 +187,7 @@ data "aws_iam_policy_document" "function" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*"]
+    resources = ["${local.log_group_arns[each.key]}:log-stream:*"]
   }
 
   statement {
@@ -234,29 +267,24 @@ data "aws_iam_policy_document" "function" {
   }
 }
 
-resource "aws_iam_role_policy" "function" {
-  for_each = local.function_names
-  name     = "persist"
-  role     = aws_iam_role.function[each.key].id
-  policy   = data.aws_iam_policy_document.function[each.key].json
-}
-
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The functions call only AWS public APIs (Timestream, Connect, SQS) and reach no VPC resource; a VPC would add NAT or five interface endpoints and nothing to protect.
   #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile and a signing step in the build; the package is built from the reviewed repository by the same pipeline that deploys it. Revisit if packages ever come from elsewhere.
   for_each = local.function_names
 
-  function_name                  = each.value
-  description                    = "Persists Amazon Connect data to Timestream (lambdas/${each.key}.py)."
-  role                           = aws_iam_role.function[each.key].arn
-  runtime                        = "python3.12"
-  architectures                  = ["x86_64"]
-  handler                        = "lambdas.${each.key}.handler"
-  filename                       = local.packages[each.key]
-  source_code_hash               = filebase64sha256(local.packages[each.key])
-  layers                         = var.powertools_layer_arn == null ? [] : [var.powertools_layer_arn]
-  memory_size                    = var.functions[each.key].memory_mb
-  timeout                        = var.functions[each.key].timeout_seconds
+  function_name    = each.value
+  description      = "Persists Amazon Connect data to Timestream (lambdas/${each.key}.py)."
+  role             = module.function_role[each.key].role_arn
+  runtime          = "python3.12"
+  architectures    = ["x86_64"]
+  handler          = "lambdas.${each.key}.handler"
+  filename         = local.packages[each.key]
+  source_code_hash = filebase64sha256(local.packages[each.key])
+  layers           = var.powertools_layer_arn == null ? [] : [var.powertools_layer_arn]
+  memory_size      = var.functions[each.key].memory_mb
+  timeout          = var.functions[each.key].timeout_seconds
+  # null: no reservation (the provider's -1); a reservation Lambda refuses when it would leave fewer
+  # than 100 unreserved executions in the account.
   reserved_concurrent_executions = var.functions[each.key].reserved_concurrency
   kms_key_arn                    = module.key.key_arn
   tags                           = var.tags
@@ -275,12 +303,12 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.function[each.key].name
+    log_group             = module.function_role[each.key].log_group_name
     application_log_level = var.log_level
     system_log_level      = "INFO"
   }
 
-  depends_on = [aws_iam_role_policy.function]
+  depends_on = [module.function_role]
 }
 
 resource "aws_lambda_function_event_invoke_config" "this" {
@@ -297,7 +325,7 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 
 resource "aws_cloudwatch_event_rule" "contact_events" {
   name        = local.contact_event_rule_name
-  description = "Amazon Connect contact events of one instance to ${local.function_names["persist_contact_event"]}."
+  description = "Amazon Connect contact events of one instance to ${local.function_names["persist_contact_event"]} (and the shared stream)."
   event_pattern = templatefile("${path.module}/contact_event_pattern.json.tftpl", {
     connect_instance_arn = var.connect_instance_arn
   })
@@ -318,6 +346,67 @@ resource "aws_cloudwatch_event_target" "contact_events" {
   dead_letter_config {
     arn = aws_sqs_queue.dlq["persist_contact_event"].arn
   }
+}
+
+# The same events onto the shared stream, as the whole EventBridge envelope (no input transformer: the
+# job parses it), keyed by contact so one contact's events stay in order on one shard.
+resource "aws_cloudwatch_event_target" "contact_events_to_stream" {
+  count     = var.contact_events_to_stream ? 1 : 0
+  rule      = aws_cloudwatch_event_rule.contact_events.name
+  target_id = "shared-stream"
+  arn       = var.stream_arn
+  role_arn  = module.stream_target_role[0].role_arn
+
+  kinesis_target {
+    partition_key_path = "$.detail.contactId"
+  }
+
+  retry_policy {
+    maximum_retry_attempts       = var.event_retry.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.event_retry.maximum_event_age_in_seconds
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dlq["persist_contact_event"].arn
+  }
+
+  depends_on = [module.stream_target_role]
+}
+
+data "aws_iam_policy_document" "stream_target" {
+  statement {
+    sid       = "PutContactEvents"
+    actions   = ["kinesis:PutRecord", "kinesis:PutRecords"]
+    resources = [var.stream_arn]
+  }
+
+  # A stream encrypted with a customer-managed key (created, or adopted with
+  # existing_stream_kms_key_arn): writers need a data key from it.
+  dynamic "statement" {
+    for_each = var.stream_kms_key_arn == null ? [] : [var.stream_kms_key_arn]
+    content {
+      sid       = "EncryptStreamRecords"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+}
+
+module "stream_target_role" {
+  source = "../service_role"
+  count  = var.contact_events_to_stream ? 1 : 0
+
+  name        = "${var.name_prefix}-contact-events-to-stream"
+  service     = "events.amazonaws.com"
+  source_arns = [local.contact_event_rule_arn]
+  policies    = { "put-contact-events" = data.aws_iam_policy_document.stream_target.json }
+  log_group   = null
+  tags        = var.tags
 }
 
 resource "aws_lambda_permission" "contact_events" {
@@ -358,32 +447,40 @@ resource "aws_lambda_event_source_mapping" "agent_events" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.function]
+  depends_on = [module.function_role]
 }
 
 # ---------------------------------------------------------------------------------------------
 # persist_instance_data: EventBridge Scheduler
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "scheduler_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+module "scheduler_role" {
+  source = "../service_role"
+
+  name        = "${var.name_prefix}-instance-data-scheduler"
+  service     = "scheduler.amazonaws.com"
+  source_arns = []
+  policies = {
+    "invoke-instance-data" = data.aws_iam_policy_document.scheduler.json
+    "decrypt-schedule"     = data.aws_iam_policy_document.scheduler_decrypt.json
   }
+  log_group = null
+  tags      = var.tags
 }
 
-resource "aws_iam_role" "scheduler" {
-  name               = "${var.name_prefix}-instance-data-scheduler"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
-  tags               = var.tags
+moved {
+  from = aws_iam_role.scheduler
+  to   = module.scheduler_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.scheduler
+  to   = module.scheduler_role.aws_iam_role_policy.this["invoke-instance-data"]
+}
+
+moved {
+  from = aws_iam_role_policy.scheduler_decrypt
+  to   = module.scheduler_role.aws_iam_role_policy.this["decrypt-schedule"]
 }
 
 data "aws_iam_policy_document" "scheduler" {
@@ -411,12 +508,6 @@ data "aws_iam_policy_document" "scheduler" {
   }
 }
 
-resource "aws_iam_role_policy" "scheduler_decrypt" {
-  name   = "decrypt-schedule"
-  role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler_decrypt.json
-}
-
 # The schedule (and so its target input) is encrypted with the functions' key.
 data "aws_iam_policy_document" "scheduler_decrypt" {
   statement {
@@ -429,12 +520,6 @@ data "aws_iam_policy_document" "scheduler_decrypt" {
       values   = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/default/${var.name_prefix}-instance-data"]
     }
   }
-}
-
-resource "aws_iam_role_policy" "scheduler" {
-  name   = "invoke-instance-data"
-  role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler.json
 }
 
 resource "aws_scheduler_schedule" "instance_data" {
@@ -450,7 +535,7 @@ resource "aws_scheduler_schedule" "instance_data" {
 
   target {
     arn      = aws_lambda_function.this["persist_instance_data"].arn
-    role_arn = aws_iam_role.scheduler.arn
+    role_arn = module.scheduler_role.role_arn
     # Shaped like an EventBridge scheduled event: the function takes the collection minute from
     # `time`, which Scheduler fills with the run's scheduled time (a context attribute).
     input = jsonencode({

@@ -5,7 +5,7 @@ output "function_arns" {
 
 output "role_arns" {
   description = "Execution role of each function, by module name."
-  value       = { for key, r in aws_iam_role.function : key => r.arn }
+  value       = { for key, role in module.function_role : key => role.role_arn }
 }
 
 output "dlq_urls" {
@@ -31,4 +31,9 @@ output "agent_event_source_mapping_uuid" {
 output "instance_data_schedule_arn" {
   description = "ARN of the schedule invoking persist_instance_data."
   value       = aws_scheduler_schedule.instance_data.arn
+}
+
+output "contact_events_to_stream_role_arn" {
+  description = "Role EventBridge assumes to put contact events onto the shared stream (null when contact_events_to_stream = false)."
+  value       = try(module.stream_target_role[0].role_arn, null)
 }

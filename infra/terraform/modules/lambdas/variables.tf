@@ -25,11 +25,11 @@ variable "powertools_layer_arn" {
 }
 
 variable "functions" {
-  description = "Settings of each function, by module name in lambdas/ (persist_contact_event, persist_agent_event, persist_instance_data): memory in MB, timeout in seconds, reserved concurrency, retries of a failed asynchronous invocation (0-2), tunable environment variables (lambdas/common/config.py; not the ones this module sets from the infrastructure) and the Timestream table ARNs it may write (by table name)."
+  description = "Settings of each function, by module name in lambdas/ (persist_contact_event, persist_agent_event, persist_instance_data): memory in MB, timeout in seconds, reserved concurrency (null: none, the function draws on the account's unreserved pool), retries of a failed asynchronous invocation (0-2), tunable environment variables (lambdas/common/config.py; not the ones this module sets from the infrastructure) and the Timestream table ARNs it may write (by table name)."
   type = map(object({
     memory_mb            = number
     timeout_seconds      = number
-    reserved_concurrency = number
+    reserved_concurrency = optional(number)
     async_retry_attempts = number
     environment          = map(string)
     timestream_tables    = map(string)
@@ -43,9 +43,9 @@ variable "functions" {
   validation {
     condition = alltrue([for f in values(var.functions) :
       f.memory_mb >= 128 && f.memory_mb <= 10240 && f.timeout_seconds >= 1 && f.timeout_seconds <= 900 &&
-      f.reserved_concurrency >= 1 && f.async_retry_attempts >= 0 && f.async_retry_attempts <= 2
+      (f.reserved_concurrency == null || try(f.reserved_concurrency >= 1, false)) && f.async_retry_attempts >= 0 && f.async_retry_attempts <= 2
     ])
-    error_message = "Each function needs memory_mb 128-10240, timeout_seconds 1-900, reserved_concurrency of at least 1 and async_retry_attempts 0-2."
+    error_message = "Each function needs memory_mb 128-10240, timeout_seconds 1-900, reserved_concurrency null (unreserved) or at least 1, and async_retry_attempts 0-2."
   }
 
   validation {
@@ -106,8 +106,13 @@ variable "stream_arn" {
   }
 }
 
+variable "contact_events_to_stream" {
+  description = "Whether the contact-event rule also puts every event, as its whole EventBridge envelope keyed by $.detail.contactId, onto the shared stream (for the Flink job and the Firehose history)."
+  type        = bool
+}
+
 variable "stream_kms_key_arn" {
-  description = "Customer-managed KMS key of the stream (persist_agent_event gets kms:Decrypt on it); null for the AWS-managed key."
+  description = "Customer-managed KMS key of the stream (persist_agent_event gets kms:Decrypt on it, the EventBridge target role kms:GenerateDataKey); null for the AWS-managed key."
   type        = string
   nullable    = true
 }

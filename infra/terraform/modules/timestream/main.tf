@@ -20,12 +20,10 @@ module "key" {
   alias_name           = "${var.database_name}-timestream"
   description          = "Encrypts the Timestream database ${var.database_name} and its rejected-record reports."
   deletion_window_days = var.kms_key_deletion_window_days
-  # Timestream encrypts the database through grants; S3 encrypts the reports.
-  via_services       = ["timestream.${local.region}.amazonaws.com", "s3.${local.region}.amazonaws.com"]
-  service_principals = []
-  # Cross-account use of this key is not needed.
-  external_decrypt_principal_arns = []
-  tags                            = var.tags
+  # Timestream encrypts the database through grants the deployer creates; S3 the reports.
+  via_service_principals = []
+  service_principals     = []
+  tags                   = var.tags
 }
 
 module "rejected_records" {
