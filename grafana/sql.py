@@ -60,6 +60,13 @@ QUEUE_SOURCES = (
     f"SELECT instance_id, queue_name FROM $__database.{JOB_WAITING} WHERE time > ago(1h)",
 )
 KNOWN_QUEUES = "\n  UNION ".join(QUEUE_SOURCES)
+# A queue's name by its id, from every source that names queues: the live queue (contact events carry no queue
+# names) writes "" until an agent event or a CTR has named the queue, so the dashboards name it from these.
+QUEUE_NAMES_BY_ID = f"""SELECT instance_id, queue_id, max(queue_name) AS queue_name FROM (
+  SELECT instance_id, queue_id, queue_name FROM $__database.{INVENTORY} WHERE time > ago(1d) AND measure_name = 'queue'
+  UNION SELECT instance_id, queue_id, queue_name FROM $__database.{JOB_AGENTS} WHERE time > ago(1h)
+  UNION SELECT instance_id, queue_id, queue_name FROM $__database.{JOB_CONTACTS} WHERE time > ago(1d)
+) WHERE queue_name <> '' GROUP BY instance_id, queue_id"""
 
 VARIABLE_INSTANCE = f"""
 SELECT DISTINCT instance_id FROM (
@@ -69,7 +76,7 @@ SELECT DISTINCT instance_id FROM (
 VARIABLE_QUEUE = f"""
 SELECT DISTINCT queue_name FROM (
   {KNOWN_QUEUES}
-) WHERE {INSTANCE} ORDER BY 1
+) WHERE {INSTANCE} AND queue_name <> '' ORDER BY 1
 """
 
 # --- agents (the job) ---------------------------------------------------------------------------------------

@@ -74,11 +74,17 @@ def oldest_band(value: str, targets: Targets) -> str:
 
 def waiting(scope: str) -> str:
     """CTEs `waiting` (the job's live queue) and `connect_waiting` (Connect's per-minute figures), per queue."""
-    job = sql.newest(sql.JOB_WAITING, "contacts_waiting", scope, "15m")
+    named_scope = scope.replace(sql.QUEUE, sql.selected("queue", "named"))  # filter on the resolved name
+    job = sql.newest(sql.JOB_WAITING, "contacts_waiting", named_scope, "15m")
     connect = sql.newest(sql.CONNECT_CURRENT, "queue_current", scope, "5m")
     figures = "sum(contacts_in_queue) AS in_queue, max(oldest_contact_age_seconds) AS oldest"
+    # The live queue's rows by their name, or by the name other sources give their queue id.
+    named = f"""SELECT j.*, coalesce(nullif(j.queue_name, ''), n.queue_name) AS named
+    FROM $__database.{sql.JOB_WAITING} j
+    LEFT JOIN ({sql.QUEUE_NAMES_BY_ID}) n ON n.instance_id = j.instance_id AND n.queue_id = j.queue_id"""
+    job = job.replace(f"$__database.{sql.JOB_WAITING}", f"({named})", 1)
     return f"""waiting AS (
-  SELECT instance_id, queue_name, {figures} FROM ({job}) GROUP BY instance_id, queue_name
+  SELECT instance_id, named AS queue_name, {figures} FROM ({job}) GROUP BY instance_id, named
 ), connect_waiting AS (
   SELECT instance_id, queue_name, {figures} FROM ({connect}) GROUP BY instance_id, queue_name
 )"""

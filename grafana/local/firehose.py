@@ -93,7 +93,7 @@ def simulated_history(
     seed: int = 7,
     agents: int = 30,
     queues: int = 4,
-    contact_events: bool = False,
+    contact_events: bool = True,
 ) -> list[Arrival]:
     """Stream records of `hours` of simulated traffic, as they reach Firehose: CTRs, agent events and junk, and
     with `contact_events` the EventBridge contact events the rule also puts onto the stream."""

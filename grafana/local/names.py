@@ -30,16 +30,6 @@ from grafana.local.timestream import _durations, to_timestream
 
 TIMESTREAM_BUILTIN_COLUMNS = ("time", "measure_name")
 
-# Measures the lead announced for the job's contact tables (Connect's "Avg abandon time" and "Max queued") that
-# flink_app/outputs.py does not declare yet. Until it does, the dashboards may name them and the local tables have
-# them as empty columns; once declared, the job's declaration (and type) is used and this list changes nothing.
-ANNOUNCED_CONTACT_MEASURES = (("abandon_time_avg_seconds", "DOUBLE"), ("queue_time_max_seconds", "DOUBLE"))
-CONTACT_TABLES = (
-    "queue_contact_metrics",
-    "queue_contact_metrics_rolling",
-    "queue_contact_metrics_daily",
-)
-
 # instance_inventory, as persist_instance_data's `inventory_records` writes it (one table, several measure_names;
 # tests/grafana/test_names.py holds this equal to what that function builds).
 INVENTORY_COLUMNS = (
@@ -70,14 +60,6 @@ INVENTORY_COLUMNS = (
 )
 
 
-def job_measures(name: str, declared: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """A job table's (measure, SQL type) pairs, with the announced ones it does not declare yet."""
-    if name not in CONTACT_TABLES:
-        return declared
-    known = {m for m, _ in declared}
-    return (*declared, *(m for m in ANNOUNCED_CONTACT_MEASURES if m[0] not in known))
-
-
 @dataclass(frozen=True)
 class TimestreamTable:
     name: str
@@ -95,7 +77,7 @@ def timestream_tables() -> dict[str, TimestreamTable]:
 
     known: dict[str, TimestreamTable] = {}
     for name, table in JOB_TABLES.items():
-        measures = tuple(m for m, _ in job_measures(name, table.measures))
+        measures = tuple(m for m, _ in table.measures)
         known[name] = TimestreamTable(name, "flink job", (*table.dimensions, *measures), (table.measure_name,))
     # persist_instance_data's instance_metrics: dimensions and measures as lambdas/persist_instance_data.py
     # builds them (`_metric_measures`: lower-case names, OLDEST_CONTACT_AGE in seconds).

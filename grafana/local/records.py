@@ -24,9 +24,7 @@ def _job_tables() -> dict[str, Any]:
 
 def job_table_columns() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]]:
     """Per job table: its dimensions and (measure, SQL type) pairs, as the job declares them."""
-    from grafana.local.names import job_measures
-
-    return {name: (tuple(t.dimensions), job_measures(name, t.measures)) for name, t in _job_tables().items()}
+    return {name: (tuple(t.dimensions), t.measures) for name, t in _job_tables().items()}
 
 
 def job_measure_names() -> dict[str, str]:

@@ -22,6 +22,7 @@ from grafana.local import alerting, timestream
 from grafana.targets import Targets
 from tests.grafana.conftest import UNSTAFFED_QUEUE, JobRun
 from tests.grafana.test_queries import cloudwatch_problems
+from tests.grafana.test_wallboard import without
 
 COMMITTED = yaml.safe_load(build.ALERTING_FILE.read_text())
 DEFAULT = vars(targets.load().default)
@@ -78,7 +79,32 @@ def test_job_output_older_than_2_minutes_fires(engine: duckdb.DuckDBPyConnection
 def test_oldest_contact_above_its_queues_critical_threshold_fires(
     engine: duckdb.DuckDBPyConnection, data_end: datetime
 ) -> None:
-    """Connect's oldest contact is 12 s in every queue (the job's live queue takes over once the job writes it)."""
+    """Connect's oldest contact is 12 s in every queue (here without the job's live queue, which takes over where
+    the job writes it: see the next test)."""
+    with without(engine, "queue_contacts_waiting"):
+        _oldest_contact_rule_on_connects_figures(engine, data_end)
+
+
+def test_the_oldest_contact_rule_takes_the_jobs_live_queue_where_it_has_it(
+    engine: duckdb.DuckDBPyConnection, job_run: JobRun, data_end: datetime
+) -> None:
+    """The unstaffed queue's contacts wait on (until queue.max_wait.seconds): the rule fires for it alone."""
+    job_run.require("queue_contacts_waiting")
+    waiting = [r for r in timestream.final_state(job_run.rows) if r.table == "queue_contacts_waiting"]
+    newest = max(r.time for r in waiting if r.time <= data_end)
+    oldest: dict[str, float] = {}
+    for r in waiting:
+        if r.time == newest:
+            name = r.dimensions["queue_name"]
+            oldest[name] = max(oldest.get(name, 0.0), r.measures["oldest_contact_age_seconds"])
+    critical = 600
+    relaxed = with_targets({"oldest_contact_warning_seconds": 300, "oldest_contact_critical_seconds": critical})
+    fired = alerting.evaluate(rule("connect-oldest-contact", relaxed), engine, data_end).labels_firing("queue")
+    assert fired == {q for q, age in oldest.items() if age > critical}
+    assert UNSTAFFED_QUEUE in fired, oldest
+
+
+def _oldest_contact_rule_on_connects_figures(engine: duckdb.DuckDBPyConnection, data_end: datetime) -> None:
     relaxed = alerting.evaluate(rule("connect-oldest-contact", with_targets({})), engine, data_end)
     assert relaxed.state == "Normal" and len(relaxed.values) == 4  # every queue, the unstaffed one too
     strict = alerting.evaluate(

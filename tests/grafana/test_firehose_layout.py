@@ -81,7 +81,7 @@ def test_the_rule_is_the_one_firehose_runs() -> None:
 
 def test_simulated_contact_events_land_in_their_own_partition(tmp_path: Path) -> None:
     records = simulated_history(AT, 0.1, agents=4, queues=2, contact_events=True)
-    without = simulated_history(AT, 0.1, agents=4, queues=2)
+    without = simulated_history(AT, 0.1, agents=4, queues=2, contact_events=False)
     assert len(records) > len(without)
     paths = write_history(records, tmp_path)
     kinds = {p.relative_to(tmp_path).parts[1] for p in paths if p.parts[-4] != "errors"}

@@ -94,17 +94,3 @@ def test_the_inventory_columns_are_what_persist_instance_data_writes(
     written = {c for item in inventory_columns.values() for part in item.values() for c in part}
     assert written == set(names.INVENTORY_COLUMNS)
     assert inventory_columns["queue"]["measures"] == {"queue_name": "Q"}  # the queue list's name is a measure
-
-
-def test_announced_contact_measures_fill_in_until_the_job_declares_them() -> None:
-    """abandon_time_avg_seconds and queue_time_max_seconds: the job's declaration wins once it has them."""
-    from flink_app.outputs import TABLES
-
-    for table in names.CONTACT_TABLES:
-        declared = dict(TABLES[table].measures)
-        known = dict(names.job_measures(table, TABLES[table].measures))
-        assert known.items() >= declared.items()
-        assert {m for m, _ in names.ANNOUNCED_CONTACT_MEASURES} <= set(known)
-    assert names.job_measures("agent_state_by_queue", TABLES["agent_state_by_queue"].measures) == tuple(
-        TABLES["agent_state_by_queue"].measures
-    )

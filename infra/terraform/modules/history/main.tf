@@ -37,7 +37,7 @@ locals {
         { name = "time", type = "string" },
         { name = "region", type = "string" },
         { name = "resources", type = "array<string>" },
-        { name = "detail", type = "struct<eventType:string,contactId:string,initialContactId:string,channel:string,instanceArn:string,initiationMethod:string,initiationTimestamp:string,connectedToSystemTimestamp:string,disconnectTimestamp:string,queueInfo:struct<queueArn:string,queueType:string,enqueueTimestamp:string>,agentInfo:struct<agentArn:string,connectedToAgentTimestamp:string>>" },
+        { name = "detail", type = "struct<eventType:string,contactId:string,initialContactId:string,previousContactId:string,channel:string,instanceArn:string,initiationMethod:string,initiationTimestamp:string,connectedToSystemTimestamp:string,disconnectTimestamp:string,queueInfo:struct<queueArn:string,queueType:string,enqueueTimestamp:string>,agentInfo:struct<agentArn:string,connectedToAgentTimestamp:string,afterContactWorkStartTimestamp:string,afterContactWorkEndTimestamp:string,afterContactWorkDuration:int>>" },
       ]
     }
     agent_event = {
