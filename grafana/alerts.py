@@ -257,10 +257,17 @@ def provisioning_document(targets: Targets) -> dict[str, Any]:
     }
 
 
+def api_document(targets: Targets) -> str:
+    """The rule group as the HTTP API takes it (PUT /api/v1/provisioning/folder/{uid}/rule-groups/{group}), with
+    the folder it goes in: what infra/scripts/provision_grafana.py uploads to Amazon Managed Grafana."""
+    document = {"folder": {"uid": FOLDER_UID, "title": FOLDER_TITLE}, "group": _plain(rule_group(targets).build())}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     from grafana import targets
 
-    print(json.dumps(_plain(rule_group(targets.load()).build()), indent=2, ensure_ascii=False))
+    print(api_document(targets.load()), end="")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Create or update the Grafana data sources and dashboards of connect-monitor.
+"""Create or update the Grafana data sources, dashboards and alert rules of connect-monitor.
 
     terraform -chdir=infra/terraform output -json > /tmp/tf-outputs.json
     python infra/scripts/provision_grafana.py --outputs /tmp/tf-outputs.json --create-token
@@ -9,7 +9,9 @@ Self-hosted Grafana: pass --url and a token in GRAFANA_TOKEN, and --auth-type de
 data sources use the AWS credential chain of the Grafana server.
 
 Data sources keep fixed uids (connect-timestream, connect-athena, connect-cloudwatch): dashboards in grafana/ refer
-to them by uid. Dashboards are uploaded with overwrite, so re-running is safe.
+to them by uid. Dashboards are uploaded with overwrite, so re-running is safe. The alert rules
+(grafana/provisioning/alerting/connect-monitor.api.json, written by `python -m grafana.build`) go into the folder
+"Connect monitor" as one rule group, replaced as a whole; contact points and notification policies stay yours.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 TERRAFORM_DIR = Path(__file__).resolve().parent.parent / "terraform"
+ALERT_RULES = TERRAFORM_DIR.parent.parent / "grafana" / "provisioning" / "alerting" / "connect-monitor.api.json"
 
 
 class ProvisionError(RuntimeError):
@@ -88,6 +92,19 @@ class Grafana:
             raise ProvisionError(f"dashboard {path.name} not uploaded: HTTP {status} {answer}")
         return str(dashboard["uid"])
 
+    def upsert_alert_rules(self, path: Path) -> str:
+        """The folder (kept if it exists) and the rule group, replaced as a whole (grafana/build.py writes `path`)."""
+        document = json.loads(path.read_text())
+        folder, group = document["folder"], document["group"]
+        status, answer = self.request("POST", "/api/folders", folder)
+        if status not in (200, 409, 412):  # 409/412: the folder is there already
+            raise ProvisionError(f"folder {folder['uid']}: HTTP {status} {answer}")
+        route = f"/api/v1/provisioning/folder/{folder['uid']}/rule-groups/{quote(group['title'])}"
+        status, answer = self.request("PUT", route, group)
+        if status != 200:
+            raise ProvisionError(f"alert rules {group['title']}: HTTP {status} {answer}")
+        return f"{group['title']} ({len(group['rules'])} rules) in folder {folder['title']}"
+
 
 def temporary_token(workspace_id: str, service_account_id: str, region: str | None) -> tuple[str, Any]:
     import boto3  # the AWS SDK is needed only for Amazon Managed Grafana
@@ -110,7 +127,11 @@ def temporary_token(workspace_id: str, service_account_id: str, region: str | No
 
 
 def provision(
-    grafana: Grafana, datasources: dict[str, dict[str, Any]], dashboards_dir: Path | None, auth_type: str | None
+    grafana: Grafana,
+    datasources: dict[str, dict[str, Any]],
+    dashboards_dir: Path | None,
+    auth_type: str | None,
+    alert_rules: Path | None = None,
 ) -> list[str]:
     done = []
     for definition in datasources.values():
@@ -121,6 +142,8 @@ def provision(
     if dashboards_dir and dashboards_dir.is_dir():
         for path in sorted(dashboards_dir.rglob("*.json")):
             done.append(f"dashboard {grafana.upload_dashboard(path)} uploaded from {path.name}")
+    if alert_rules and alert_rules.is_file():
+        done.append(f"alert rules {grafana.upsert_alert_rules(alert_rules)}")
     return done
 
 
@@ -131,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--create-token", action="store_true", help="get a 15-minute token from AWS (Managed Grafana)")
     parser.add_argument("--region", help="region of the Grafana workspace (default: the AWS SDK's)")
     parser.add_argument("--auth-type", help="override the data sources' authType, e.g. default for self-hosted Grafana")
+    parser.add_argument(
+        "--no-alert-rules",
+        dest="alert_rules",
+        action="store_false",
+        help="do not provision the alert rules (grafana/provisioning/alerting/connect-monitor.api.json)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -157,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         dashboards = outputs.get("grafana_dashboards_path")
         dashboards_dir = (TERRAFORM_DIR / dashboards).resolve() if dashboards else None
         try:
-            for line in provision(Grafana(url, token), datasources, dashboards_dir, args.auth_type):
+            rules = ALERT_RULES if args.alert_rules else None
+            for line in provision(Grafana(url, token), datasources, dashboards_dir, args.auth_type, rules):
                 print(line)
         finally:
             if revoke:

@@ -26,6 +26,8 @@ def load_script():
 class FakeGrafana(BaseHTTPRequestHandler):
     datasources: ClassVar[dict[str, dict]] = {}
     dashboards: ClassVar[dict[str, dict]] = {}
+    folders: ClassVar[dict[str, dict]] = {}
+    rule_groups: ClassVar[dict[str, dict]] = {}
     calls: ClassVar[list[tuple[str, str]]] = []
 
     def log_message(self, *args) -> None:  # keep pytest output quiet
@@ -65,6 +67,11 @@ class FakeGrafana(BaseHTTPRequestHandler):
         body = self._body()
         if self.path == "/api/datasources":
             self.datasources[body["uid"]] = body
+        elif self.path == "/api/folders":
+            if body["uid"] in self.folders:  # Grafana answers 409 (or 412) for a folder that exists
+                self._reply(409, {"message": "a folder with the same uid already exists"})
+                return
+            self.folders[body["uid"]] = body
         else:
             self.dashboards[body["dashboard"]["uid"]] = body
         self._reply(200, {"message": "ok"})
@@ -74,13 +81,21 @@ class FakeGrafana(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         body = self._body()
-        self.datasources[body["uid"]] = body
+        if self.path.startswith("/api/v1/provisioning/folder/"):
+            folder = self.path.split("/")[5]
+            if folder not in self.folders:
+                self._reply(404, {"message": "folder not found"})
+                return
+            self.rule_groups[self.path] = body
+        else:
+            self.datasources[body["uid"]] = body
         self._reply(200, {"message": "ok"})
 
 
 @pytest.fixture
 def grafana():
     FakeGrafana.datasources, FakeGrafana.dashboards, FakeGrafana.calls = {}, {}, []
+    FakeGrafana.folders, FakeGrafana.rule_groups = {}, {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGrafana)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -141,3 +156,21 @@ def test_dashboard_without_uid_is_refused(grafana, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("GRAFANA_TOKEN", "secret")
     assert script.main(["--outputs", str(write_outputs(tmp_path, grafana, dashboards))]) == 1
     assert "has no uid" in capsys.readouterr().err
+
+
+def test_provisions_the_alert_rules_in_their_folder_and_again_when_it_exists(grafana, tmp_path, monkeypatch) -> None:
+    """Managed Grafana has no file provisioning: the folder and the rule group go through the HTTP API."""
+    script = load_script()
+    outputs = write_outputs(tmp_path, grafana, tmp_path / "none")
+    monkeypatch.setenv("GRAFANA_TOKEN", "secret")
+    document = json.loads(script.ALERT_RULES.read_text())
+    route = f"/api/v1/provisioning/folder/{document['folder']['uid']}/rule-groups/{document['group']['title']}"
+    for _ in range(2):  # the second time the folder exists: a 409, not an error
+        assert script.main(["--outputs", str(outputs)]) == 0
+    assert set(FakeGrafana.folders) == {"connect-monitor"}
+    group = FakeGrafana.rule_groups[route.replace(" ", "%20")]
+    assert {r["title"] for r in group["rules"]} == {r["title"] for r in document["group"]["rules"]}
+    assert len(group["rules"]) >= 4
+    FakeGrafana.rule_groups.clear()
+    assert script.main(["--outputs", str(outputs), "--no-alert-rules"]) == 0
+    assert not FakeGrafana.rule_groups
