@@ -397,7 +397,7 @@ def junk() -> Scenario:
     return s
 
 
-def generated(seed: int = 5, agents: int = 25, seconds: int = 900) -> Scenario:
+def generated(seed: int = 5, agents: int = 25, seconds: int = 900, lossless: bool = False) -> Scenario:
     """The traffic generator: a real queue, outbound calls, callbacks, queue transfers, flow disconnects,
     rejected and concurrent chats, agent queues, duplicates, re-delivered CTRs, profile changes, breaks,
     logouts, and contact events on the stream (some lost, some duplicated)."""
@@ -412,7 +412,7 @@ def generated(seed: int = 5, agents: int = 25, seconds: int = 900) -> Scenario:
         duplicate_probability=0.05,
         redelivery_probability=0.3,
         contact_events_on_stream=True,
-        contact_event_loss_probability=0.03,
+        contact_event_loss_probability=0.0 if lossless else 0.03,
         contact_event_duplicate_probability=0.05,
     )
     topology, emissions = simulate(config)
@@ -430,7 +430,14 @@ def all_scenarios() -> list[Scenario]:
         live_queue(),
         junk(),
         generated(),
+        lossless_generated(),
     ]
+
+
+def lossless_generated() -> Scenario:
+    """Generated traffic whose contact events all arrive: the live queue should agree with Connect's own view of
+    the queue, which the CTRs record (tests/integration/test_replay.py reconciles the two)."""
+    return generated(seed=9, agents=15, seconds=900, lossless=True)
 
 
 def mixed(scenarios: list[Scenario]) -> list[str]:
