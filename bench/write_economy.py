@@ -6,9 +6,10 @@ for the per-event baseline (a Lambda writing one record per agent event) and for
 - Baseline, counted: one Timestream record per agent event on the stream.
 - Baseline, measured: `lambdas/persist_agent_event.py` run in-process against moto, invoked as the
   Kinesis event source mapping would (`bench.lambda_baseline`); its calls counted from moto's recording.
-- Job: its output tables over the same records, counted with the independent reference
-  (`tests/reference.py`): `agent_state_by_queue`, one record per queue per 10 s boundary, and
-  `queue_contact_metrics` (when the reference has it), one per queue and channel per 60 s window.
+- Job: its output tables over the same records, counted with the independent references
+  (`tests/reference.py`, `tests/reference_queue.py`): `agent_state_by_queue` and
+  `queue_contacts_waiting`, one record per queue (and channel) per 10 s boundary; the three contact
+  views, one per queue and channel per 60 s window that has contacts (rolling: in its last 15 minutes).
   1 KiB writes per agent_state_by_queue record are metered from the sink benchmark's real request
   bodies when it ran; otherwise records are modelled from the reference rows.
 - Job, measured: `python -m flink_app replay` over the same records, when the job has it.
@@ -60,6 +61,7 @@ class EconomySettings:
     interval_seconds: int = 10
     stale_after_seconds: int = 330
     contact_window_seconds: int = 60
+    rolling_seconds: int = 900  # metrics/contact.rolling.seconds default
     shards: int = 1  # Terraform default: stream_shard_count
     batch_size: int = 100  # Terraform default: agent_event_batch.batch_size
     window_seconds: float = 1.0  # Terraform default: agent_event_batch.batching_window_seconds
@@ -70,7 +72,7 @@ class EconomySettings:
         return (
             f".venv/bin/python -m traffic_generator --agents {self.agents} --queues {self.queues} "
             f"--routing-profiles {self.routing_profiles} --seed {self.seed} --duration {self.duration_seconds} "
-            f"--start {START:%Y-%m-%dT%H:%M:%SZ} --output day.jsonl"
+            f"--start {START:%Y-%m-%dT%H:%M:%SZ} --contact-events-to-stream --output day.jsonl"
         )
 
 
@@ -240,6 +242,7 @@ def generate(settings: EconomySettings, path: Path, data_path: Path) -> tuple[Co
         agents=settings.agents,
         queues=settings.queues,
         routing_profiles=settings.routing_profiles,
+        contact_events_on_stream=True,  # as the Terraform's EventBridge rule puts them (the live queue)
     )
     topology, emissions = simulate(config)
     kinds: Counter = Counter()
@@ -258,21 +261,47 @@ def generate(settings: EconomySettings, path: Path, data_path: Path) -> tuple[Co
 
 
 def job_tables(settings: EconomySettings, data: list[str], agent_state_shape: RequestShape | None) -> list[JobTable]:
-    """The job's output tables over `data`, per the independent reference (tests/reference.py).
+    """The job's output tables over `data`, per the independent references (tests/reference.py and
+    tests/reference_queue.py), up to the end of the simulated traffic.
 
-    Each reference row is one record the job writes (key: emission time first). Records are metered
-    with a shape modelled from the rows (dimensions instance, queue id and name, channel if any; every
-    measure 8 bytes), or for agent_state_by_queue with the sink benchmark's real request bodies."""
-    from tests import reference
+    Each reference row is one record the job writes (key: emission time first), except the daily view:
+    its one row per queue, channel and day is rewritten whenever a contact of that queue and channel comes
+    in, at most once per emit interval (60 s, the window), so it is counted as one write per tumbling row.
+    Records are metered with a shape modelled from the rows (dimensions instance, queue id and name,
+    channel if any; every measure 8 bytes), or for agent_state_by_queue with the sink benchmark's real
+    request bodies."""
+    from tests import reference, reference_queue
 
+    end = START.timestamp() * 1000 + settings.duration_seconds * 1000
+
+    def until_end(rows: dict[tuple, Any]) -> dict[tuple, Any]:
+        return {k: v for k, v in rows.items() if datetime.fromisoformat(k[0]).timestamp() * 1000 <= end}
+
+    window = settings.contact_window_seconds
+    tumbling = reference.queue_contact_metrics(data, window)
+    waiting = reference_queue.queue_contacts_waiting(data, settings.interval_seconds, until_ms=int(end))
     found = {
         "agent_state_by_queue": (
             settings.interval_seconds,
             reference.agent_state_by_queue(data, settings.interval_seconds, settings.stale_after_seconds),
-        )
+        ),
+        "queue_contact_metrics": (window, tumbling),
+        "queue_contact_metrics_rolling": (
+            window,
+            until_end(reference.queue_contact_metrics_rolling(data, window, settings.rolling_seconds)),
+        ),
+        "queue_contact_metrics_daily": (window, tumbling),
+        "queue_contacts_waiting": (
+            settings.interval_seconds,
+            {
+                key: {
+                    "queue_name": row.queue_name,
+                    "measures": {"contacts_in_queue": row.low, "oldest_contact_age_seconds": row.oldest},
+                }
+                for key, row in waiting.items()
+            },
+        ),
     }
-    if hasattr(reference, "queue_contact_metrics"):  # the job's second table, when it has it
-        found["queue_contact_metrics"] = (settings.contact_window_seconds, reference.queue_contact_metrics(data))
     tables = []
     for name, (period, rows) in found.items():
         if not rows:
