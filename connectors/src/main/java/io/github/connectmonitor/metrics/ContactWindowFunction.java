@@ -19,10 +19,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Stage 2 of the contact metrics, one instance per {@link ContactView}, keyed by (instance, queue,
- * channel, window): keeps the window's contacts and emits its figures when they changed, at most once per
+ * channel, window): keeps, per {@link Population}, how many of the window's contacts have each value (a
+ * retraction takes its copy's values back out; the figures depend on nothing else, and a day-long window
+ * holds a few thousand distinct durations rather than every contact of the day), and emits its figures
+ * when they changed, at most once per
  * {@code emit_interval} of processing time, each emission with a higher version (its wall-clock
  * milliseconds, and above the window's last one, so also above what a crashed run wrote), so that
  * Timestream keeps the newest. A rolling window is first emitted when the watermark reaches its end
@@ -38,7 +44,13 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
     private final long emitIntervalMillis;
     private final int[] thresholdsSeconds;
 
-    private transient MapState<String, ContactRecord> contacts;
+    /** Per population (by ordinal): value -> how many of the window's contacts have it. */
+    private transient List<MapState<Double, Long>> valueCounts;
+    /** Contacts in the window (the figures of an emptied window are not written before its first row). */
+    private transient ValueState<Long> members;
+    /** LastUpdateTimestamp and ContactId of the newest copy added: the row takes its queue name. */
+    private transient ValueState<Long> newestUpdate;
+    private transient ValueState<String> newestContact;
     private transient ValueState<Long> version;
     private transient ValueState<Long> lastEmit;
     private transient ValueState<Long> emitTimer;
@@ -77,8 +89,14 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
 
     @Override
     public void open(Configuration parameters) {
-        contacts = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("contacts", Types.STRING, TypeInformation.of(ContactRecord.class)));
+        valueCounts = new ArrayList<>();
+        for (Population population : Population.values()) {
+            valueCounts.add(getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                    "values-" + population.name().toLowerCase(Locale.ROOT), Types.DOUBLE, Types.LONG)));
+        }
+        members = getRuntimeContext().getState(new ValueStateDescriptor<>("members", Types.LONG));
+        newestUpdate = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-update", Types.LONG));
+        newestContact = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-contact", Types.STRING));
         version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Types.LONG));
         lastEmit = getRuntimeContext().getState(new ValueStateDescriptor<>("last-emit", Types.LONG));
         emitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-timer", Types.LONG));
@@ -100,11 +118,7 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         if (pendingSince.value() == null) {
             pendingSince.update(ctx.timerService().currentProcessingTime());
         }
-        if (change.retract) {
-            contacts.remove(change.contact.contactId);
-        } else {
-            contacts.put(change.contact.contactId, change.contact);
-        }
+        count(change.contact, change.retract ? -1 : 1);
         ctx.timerService().registerEventTimeTimer(change.windowEnd + allowedLatenessMillis - 1);
         if (!view.writtenBeforeItsEnd() && ctx.timerService().currentWatermark() < change.windowEnd - 1) {
             ctx.timerService().registerEventTimeTimer(change.windowEnd - 1); // first written then
@@ -135,7 +149,12 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         if (timer != null) {
             ctx.timerService().deleteProcessingTimeTimer(timer);
         }
-        contacts.clear();
+        for (MapState<Double, Long> counts : valueCounts) {
+            counts.clear();
+        }
+        members.clear();
+        newestUpdate.clear();
+        newestContact.clear();
         version.clear();
         lastEmit.clear();
         emitTimer.clear();
@@ -146,18 +165,14 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
     }
 
     private void emitIfChanged(OnTimerContext ctx, Collector<Row> out) throws Exception {
-        List<ContactRecord> members = new ArrayList<>();
-        ContactRecord newest = null;
-        for (ContactRecord contact : contacts.values()) {
-            members.add(contact);
-            if (newest == null || contact.lastUpdateTime > newest.lastUpdateTime
-                    || (contact.lastUpdateTime == newest.lastUpdateTime && contact.contactId.compareTo(newest.contactId) > 0)) {
-                newest = contact;
-            }
+        double[][] sorted = new double[valueCounts.size()][];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = sortedValues(valueCounts.get(i));
         }
-        Object[] figures = WindowFigures.compute(members, thresholdsSeconds);
+        Object[] figures = WindowFigures.compute(sorted, thresholdsSeconds);
         String fingerprint = Arrays.toString(figures);
-        if (fingerprint.equals(lastFigures.value()) || (lastFigures.value() == null && members.isEmpty())) {
+        boolean empty = members.value() == null || members.value() == 0L;
+        if (fingerprint.equals(lastFigures.value()) || (lastFigures.value() == null && empty)) {
             pendingSince.clear(); // nothing to write: the changes cancelled out
             return;
         }
@@ -176,9 +191,6 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
                 Math.floorDiv(rowTime, 1000L), (int) Math.floorMod(rowTime, 1000L) * 1_000_000, ZoneOffset.UTC));
         row.setField(1, id.contact.instanceId);
         row.setField(2, id.contact.queueId);
-        if (newest != null && newest.queueName != null && !newest.queueName.isEmpty()) {
-            queueName.update(newest.queueName); // an emptied window keeps its series' name
-        }
         row.setField(3, nullToEmpty(queueName.value()));
         row.setField(4, id.contact.channel);
         row.setField(5, next);
@@ -194,6 +206,56 @@ public class ContactWindowFunction extends KeyedProcessFunction<String, ContactC
         version.update(next);
         lastEmit.update(ctx.timerService().currentProcessingTime());
         lastFigures.update(fingerprint);
+    }
+
+    /** Adds ({@code +1}) or takes back ({@code -1}) one copy's values; the newest copy added names the row. */
+    private void count(ContactRecord contact, int sign) throws Exception {
+        for (Population population : Population.values()) {
+            Double value = population.valueOf(contact);
+            if (value == null) {
+                continue;
+            }
+            MapState<Double, Long> counts = valueCounts.get(population.ordinal());
+            Long held = counts.get(value);
+            long next = (held == null ? 0L : held) + sign;
+            if (next > 0) {
+                counts.put(value, next);
+            } else {
+                counts.remove(value);
+            }
+        }
+        Long size = members.value();
+        members.update(Math.max(0L, (size == null ? 0L : size) + sign));
+        if (sign > 0) {
+            Long update = newestUpdate.value();
+            boolean newer = update == null || contact.lastUpdateTime > update
+                    || (contact.lastUpdateTime == update && contact.contactId.compareTo(newestContact.value()) > 0);
+            if (newer) {
+                newestUpdate.update(contact.lastUpdateTime);
+                newestContact.update(contact.contactId);
+                if (contact.queueName != null && !contact.queueName.isEmpty()) {
+                    queueName.update(contact.queueName); // a nameless copy keeps the series' name
+                }
+            }
+        }
+    }
+
+    /** The multiset's values in ascending order, each as often as it is held. */
+    private static double[] sortedValues(MapState<Double, Long> counts) throws Exception {
+        TreeMap<Double, Long> ordered = new TreeMap<>(); // Double.compareTo: the order Arrays.sort gives
+        long total = 0;
+        for (Map.Entry<Double, Long> entry : counts.entries()) {
+            ordered.put(entry.getKey(), entry.getValue());
+            total += entry.getValue();
+        }
+        double[] values = new double[Math.toIntExact(total)];
+        int at = 0;
+        for (Map.Entry<Double, Long> entry : ordered.entrySet()) {
+            for (long i = 0; i < entry.getValue(); i++) {
+                values[at++] = entry.getKey();
+            }
+        }
+        return values;
     }
 
     private static String nullToEmpty(String value) {

@@ -1,12 +1,11 @@
 package io.github.connectmonitor.metrics;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The figures of one contact window (docs/METRICS.md, {@code queue_contact_metrics}), as a pure
- * function of the window's contacts, all of them queued. Rates and times are null where their
+ * function of the window's contacts (all of them queued), or of their values per {@link Population}. Rates and times are null where their
  * population is empty.
  */
 public final class WindowFigures {
@@ -40,55 +39,44 @@ public final class WindowFigures {
 
     /** The values in {@link #measureNames} order: Long for counts, Double (or null) otherwise. */
     public static Object[] compute(Iterable<ContactRecord> contacts, int[] thresholdsSeconds) {
-        List<Double> handle = new ArrayList<>();
-        List<Double> answeredWait = new ArrayList<>();
-        List<Double> abandonWait = new ArrayList<>();
-        List<Double> hold = new ArrayList<>();
-        List<Double> acw = new ArrayList<>();
-        long queued = 0;
-        double longestWait = Double.NEGATIVE_INFINITY;
-        long[] withinThreshold = new long[thresholdsSeconds.length];
-        for (ContactRecord contact : contacts) {
-            queued++;
-            longestWait = Math.max(longestWait, contact.queueWaitSeconds);
-            for (int i = 0; i < thresholdsSeconds.length; i++) {
-                if (contact.queueWaitSeconds <= thresholdsSeconds[i]) {
-                    withinThreshold[i]++;
-                }
-            }
-            if (contact.handled) {
-                handle.add(contact.handleSeconds);
-                answeredWait.add(contact.queueWaitSeconds);
-                acw.add(contact.afterContactWorkSeconds);
-                if (contact.held) {
-                    hold.add(contact.holdSeconds);
-                }
-            } else if (contact.abandoned) {
-                abandonWait.add(contact.queueWaitSeconds);
-            }
-        }
-        long handled = handle.size();
-        long abandoned = abandonWait.size();
+        return compute(Population.sortedValues(contacts), thresholdsSeconds);
+    }
+
+    /**
+     * The same from each {@link Population}'s values, sorted ascending (indexed by ordinal): a window's
+     * figures depend on its contacts' values only, so a window need not keep its contacts.
+     */
+    public static Object[] compute(double[][] sorted, int[] thresholdsSeconds) {
+        double[] waits = sorted[Population.QUEUE_WAIT.ordinal()];
+        double[] handle = sorted[Population.HANDLE.ordinal()];
+        double[] answeredWait = sorted[Population.ANSWERED_WAIT.ordinal()];
+        long queued = waits.length;
+        long handled = handle.length;
+        long abandoned = sorted[Population.ABANDON_WAIT.ordinal()].length;
         List<Object> values = new ArrayList<>();
         values.add(queued);
         values.add(handled);
         values.add(abandoned);
         values.add(queued == 0 ? null : (double) abandoned / queued);
-        for (long within : withinThreshold) {
+        for (int threshold : thresholdsSeconds) {
+            long within = 0;
+            for (double wait : waits) {
+                if (wait <= threshold) {
+                    within++;
+                }
+            }
             values.add(queued == 0 ? null : (double) within / queued);
         }
-        double[] handleSorted = sorted(handle);
-        double[] waitSorted = sorted(answeredWait);
-        values.add(mean(handleSorted));
+        values.add(mean(handle));
         for (double p : new double[] {0.5, 0.9, 0.95, 0.99}) {
-            values.add(handled == 0 ? null : percentileCont(handleSorted, p));
+            values.add(handled == 0 ? null : percentileCont(handle, p));
         }
-        values.add(mean(waitSorted));
-        values.add(handled == 0 ? null : percentileCont(waitSorted, 0.9));
-        values.add(mean(sorted(abandonWait)));
-        values.add(queued == 0 ? null : longestWait);
-        values.add(mean(sorted(hold)));
-        values.add(mean(sorted(acw)));
+        values.add(mean(answeredWait));
+        values.add(handled == 0 ? null : percentileCont(answeredWait, 0.9));
+        values.add(mean(sorted[Population.ABANDON_WAIT.ordinal()]));
+        values.add(queued == 0 ? null : waits[waits.length - 1]);
+        values.add(mean(sorted[Population.HOLD.ordinal()]));
+        values.add(mean(sorted[Population.AFTER_CONTACT_WORK.ordinal()]));
         return values.toArray();
     }
 
@@ -98,12 +86,6 @@ public final class WindowFigures {
         int lower = (int) Math.floor(position);
         int upper = Math.min(lower + 1, sortedValues.length - 1);
         return sortedValues[lower] + (position - lower) * (sortedValues[upper] - sortedValues[lower]);
-    }
-
-    private static double[] sorted(List<Double> values) {
-        double[] array = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(array);
-        return array;
     }
 
     /** Summed in ascending order, so the result does not depend on arrival order; null when empty. */

@@ -30,7 +30,11 @@ class ContactOperatorsTest {
     }
 
     static ContactChange retract(ContactRecord contact) {
-        ContactChange change = add(contact);
+        return retract(contact, ContactView.TUMBLING);
+    }
+
+    static ContactChange retract(ContactRecord contact, ContactView view) {
+        ContactChange change = add(contact, view);
         change.retract = true;
         return change;
     }
@@ -177,5 +181,32 @@ class ContactOperatorsTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).getField(5)).isEqualTo(2 * EMIT);
         assertThat(rows.get(1).getField(5)).isEqualTo(2 * EMIT + 1);
+    }
+
+    @Test
+    void aWindowKeepsValueCountsNotContactsAndARetractionTakesItsValuesBackExactly() throws Exception {
+        var harness = window(ContactView.DAILY);
+        harness.setProcessingTime(0);
+        for (int i = 0; i < 200; i++) { // 200 contacts, two distinct durations
+            harness.processElement(add(ctr("c" + i, 10_000 + i, 1, "q", i % 2 == 0 ? 5 : 7), ContactView.DAILY), 0);
+        }
+        // one key: a few state entries per distinct value, none per contact
+        assertThat(harness.numKeyedStateEntries()).isLessThan(30);
+        ContactRecord corrected = ctr("c0", 10_000, 2, "q", 30);
+        corrected.queueName = "Renamed";
+        harness.processElement(retract(ctr("c0", 10_000, 1, "q", 5), ContactView.DAILY), 0);
+        harness.processElement(add(corrected, ContactView.DAILY), 0);
+        harness.setProcessingTime(EMIT);
+        Row row = harness.extractOutputValues().get(0);
+        List<ContactRecord> expected = new java.util.ArrayList<>();
+        for (int i = 1; i < 200; i++) {
+            expected.add(ctr("c" + i, 10_000 + i, 1, "q", i % 2 == 0 ? 5 : 7));
+        }
+        expected.add(corrected);
+        Object[] figures = WindowFigures.compute(expected, new int[] {20});
+        for (int i = 0; i < figures.length; i++) {
+            assertThat(row.getField(6 + i)).as(WindowFigures.measureNames(new int[] {20}).get(i)).isEqualTo(figures[i]);
+        }
+        assertThat(row.getField(3)).isEqualTo("Renamed"); // the newest copy's queue name
     }
 }
