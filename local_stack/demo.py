@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                         "--queues",
                         str(args.queues),
                         "--junk-rate",
-                        "0.002",
+                        "0.01",  # a few dead letters within minutes, to show where they go
                         # As the EventBridge rule delivers them: on the shared stream, best effort.
                         "--contact-events-to-stream",
                     ],
@@ -151,12 +151,14 @@ def main(argv: list[str] | None = None) -> int:
                         elapsed = time.monotonic() - started
                         live.update(render(view, elapsed, len(written_records(recording)), ROLLING_MINUTES))
                         time.sleep(0.5)
+                if not console.is_terminal:
+                    console.print()  # a logged run's last frame ends without a newline
             finally:
                 # The job and the generator go first, while the endpoints they talk to still answer.
                 stop(generator)
                 stop(job)
     except KeyboardInterrupt:
-        console.print("stopping …")
+        console.print(("" if console.is_terminal else "\n") + "stopping …")  # a logged run ends without a newline
     except ServerFailed as error:
         console.print(f"[red]error:[/red] {error}")
         return 1
