@@ -518,7 +518,7 @@ variable "grafana_viewer_sso_group_ids" {
 variable "grafana_dashboards_path" {
   description = "Directory of dashboard JSON files, relative to infra/terraform."
   type        = string
-  default     = "../../grafana"
+  default     = "../../grafana/dashboards"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -58,7 +58,9 @@ def test_the_api_form_is_the_same_group_for_the_provisioning_http_api(capsys: py
     import json
 
     assert alerts.main() == 0
-    group = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    assert document["folder"] == {"uid": alerts.FOLDER_UID, "title": alerts.FOLDER_TITLE}
+    group = document["group"]
     assert group["title"] == alerts.GROUP and group["folderUid"] == alerts.FOLDER_UID and group["interval"] == 60
     (file_group,) = COMMITTED["groups"]
     for api_rule, file_rule in zip(group["rules"], file_group["rules"], strict=True):

@@ -59,6 +59,6 @@ def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> N
             return (404 if method == "GET" else 200), {}
 
     grafana = Recorder()
-    assert terraform.root_variable_defaults()["grafana_dashboards_path"] == "../../grafana"
-    script.provision(grafana, {}, (terraform.TERRAFORM / "../../grafana").resolve(), None)
+    assert terraform.root_variable_defaults()["grafana_dashboards_path"] == "../../grafana/dashboards"
+    script.provision(grafana, {}, (terraform.TERRAFORM / "../../grafana/dashboards").resolve(), None)
     assert sorted(grafana.uploaded) == sorted([realtime.UID, history.UID])

@@ -89,7 +89,7 @@ variable "history_kms_key_arn" {
 }
 
 variable "dashboards_path" {
-  description = "Directory of Grafana dashboard JSON files (the repository's grafana/ folder), provisioned by infra/scripts/provision_grafana.py. The directory may be empty or absent until dashboards exist."
+  description = "Directory of Grafana dashboard JSON files (the repository's grafana/dashboards/ folder), provisioned by infra/scripts/provision_grafana.py. The directory may be empty or absent until dashboards exist."
   type        = string
 }
 
