@@ -179,7 +179,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     state.add_argument(
         "--state-rate-agents", type=int, default=400, help="agents of the hours-long contact-rate run (default 400)"
     )
-    state.add_argument("--state-rate-hours", type=float, default=2.5, help="simulated hours of that run (default 2.5)")
+    state.add_argument(
+        "--state-rate-hours",
+        type=float,
+        default=24,
+        help="simulated hours of that run, from midnight (default 24: a whole day)",
+    )
     state.add_argument("--state-parallelism", type=int, default=1)
     state.add_argument(
         "--state-rocksdb",

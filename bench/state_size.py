@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import window_state
 from bench.proctree import PeakTreeMemory
 
 AGENT_VERTEX = "agent state: per agent"
@@ -60,14 +61,25 @@ class StateSettings:
     parallelism: int = 1
     rocksdb: bool = True
     check: bool = True  # also run the job over the contact-rate run's input: steady state, measured
-    rate_agents: int = 400  # the contact-rate run: a smaller center, same agents per queue, hours long
-    rate_hours: float = 2.5
+    rate_agents: int = 400  # the contact-rate run: a smaller center, same agents per queue, a day long
+    rate_hours: float = 24
     kinesis_shards: int = 50
     seed: int = 7
     start: str = "2026-01-05T09:00:00Z"
     dedup_ttl_seconds: int = 7200  # the job's defaults (flink_app/config.py)
     allowed_lateness_seconds: int = 3600
     window_seconds: int = 60
+    rolling_seconds: int = 900
+    queue_max_wait_seconds: int = 7200
+
+    @property
+    def view_shape(self) -> window_state.ViewShape:
+        return window_state.ViewShape(self.window_seconds, self.rolling_seconds, self.allowed_lateness_seconds)
+
+    @property
+    def rate_start(self) -> str:
+        """The rate run starts at midnight (UTC, the job's default day) of the main run's day: a whole day."""
+        return self.start[:10] + "T00:00:00Z"
 
     @property
     def rate_queues(self) -> int:
@@ -93,7 +105,8 @@ class StateSettings:
             "--duration",
             str(duration),
             "--start",
-            self.start,
+            self.rate_start if rate_run else self.start,
+            "--contact-events-to-stream",  # as the Terraform wires them: the live queue has its input
             "--quiet",
         ]
 
@@ -104,9 +117,11 @@ class InputCounts:
     bytes: int = 0
     agent_events: int = 0
     ctrs: int = 0
+    contact_events: int = 0
     agents: set[bytes] = field(default_factory=set)
     contacts: set[str] = field(default_factory=set)
     queued_contacts: set[str] = field(default_factory=set)
+    event_contacts: dict[str, datetime] = field(default_factory=dict)  # contact id -> its newest contact event
     routing_profiles: set[bytes] = field(default_factory=set)
     queues: set[str] = field(default_factory=set)  # inbound queues of the agents' routing profiles
     last_agent_event: datetime = NEVER
@@ -140,6 +155,9 @@ class StateResults:
     peak_rss_mib: float
     seconds: float
     check: dict | None = None  # the worker over the contact-rate run's input (steady state), held contacts added
+    views: dict = field(default_factory=dict)  # view -> window_state.Held of this run's input (all held)
+    contact_events: int = 0
+    event_contacts: int = 0  # contacts with contact events: the live queue's per-contact keys
 
     def operator(self, uid: str, backend: str = "hashmap") -> int:
         return sum(o["total_bytes"] for o in self.worker.get(f"{backend}_operators", []) if o["uid"] == uid)
@@ -148,13 +166,19 @@ class StateResults:
         return sum(o["total_bytes"] for o in self.worker.get(f"{backend}_operators", []))
 
     def per_key(self, uid: str, backend: str = "hashmap") -> float:
-        keys = {
+        return self.operator(uid, backend) / max(self.keys(uid), 1)
+
+    def keys(self, uid: str) -> int:
+        """What each operator's state grows with, in this run's input."""
+        views = {u: self.views[v].entries for v, u in window_state.VIEW_UIDS.items() if v in self.views}
+        return {
             "agent-state-per-agent": self.agents,
             "agent-state-per-instance": self.queues,
             "contacts-dedup": self.contacts,
-            "contacts-window": self.queued_contacts,
+            **views,
+            "live-queue-per-contact": self.event_contacts,
+            "live-queue-per-instance": self.queues,
         }[uid]
-        return self.operator(uid, backend) / max(keys, 1)
 
     @property
     def heap_state_bytes(self) -> int | None:
@@ -169,15 +193,15 @@ class StateResults:
         s = self.settings
         queues = self.queues * agents / self.agents
         dedup_contacts = self.rate.per_agent_hour() * agents * s.dedup_ttl_seconds / 3600
-        window_contacts = (
-            self.rate.per_agent_hour(queued=True) * agents * (s.allowed_lateness_seconds + s.window_seconds) / 3600
-        )
         rows = {
             "agents": ("agent-state-per-agent", agents),
             "queues": ("agent-state-per-instance", queues),
             "contacts (dedup)": ("contacts-dedup", dedup_contacts),
-            "contacts (windows)": ("contacts-window", window_contacts),
         }
+        for view, held in self.steady_view_entries(agents).items():
+            rows[VIEW_ROWS[view]] = (window_state.VIEW_UIDS[view], held)
+        rows["live queue: contacts"] = ("live-queue-per-contact", self.steady_live_queue_contacts(agents))
+        rows["live queue: queues"] = ("live-queue-per-instance", queues)
         out = {}
         for name, (uid, keys) in rows.items():
             out[name] = {
@@ -189,8 +213,35 @@ class StateResults:
         out["Kinesis shards"] = {"keys": self.worker.get("kinesis_shards", 0), "hashmap": kinesis, "rocksdb": kinesis}
         return out
 
+    def steady_view_entries(self, agents: int) -> dict[str, float]:
+        """Value entries each view holds in steady state at `agents` (the daily view: at the day's end). Measured:
+        the day-long check run's entries per queue (the same agents per queue) times the queues. Without it, a
+        model: the steady (window, contact) pairs at the measured rate times this run's entries per pair."""
+        queues = self.queues * agents / self.agents
+        c = self.check
+        if c and c.get("views_held") and c.get("queues"):
+            return {view: h["entries"] / c["queues"] * queues for view, h in c["views_held"].items()}
+        per_second = self.rate.per_agent_hour(queued=True) * agents / 3600
+        pairs = window_state.steady_memberships(per_second, self.settings.view_shape)
+        return {view: pairs[view] * h.entries / max(h.memberships, 1) for view, h in self.views.items()}
 
+    def steady_live_queue_contacts(self, agents: int) -> float:
+        """Contacts the live queue holds (newest contact event + queue.max_wait not passed), per agent as the
+        check run held them; without it, this run's contacts (a short run: a lower bound)."""
+        c = self.check
+        if c and c.get("live_queue_held") is not None and c.get("agents"):
+            return c["live_queue_held"] / c["agents"] * agents
+        return self.event_contacts * agents / max(self.agents, 1)
+
+
+WINDOW_OF = {"tumbling": "minute", "rolling": "minute (the last 15 by default)", "daily": "day"}
+VIEW_ROWS = {
+    "tumbling": "contacts (tumbling windows)",
+    "rolling": "contacts (rolling windows)",
+    "daily": "contacts (daily windows, at the day's end)",
+}
 PROFILE = b'"RoutingProfile":{"ARN":"'
+CONTACT_EVENT = b'"detail-type":"Amazon Connect Contact Event"'
 
 
 def _time(text: str) -> datetime:
@@ -209,6 +260,11 @@ def _count_input(path: Path) -> InputCounts:
                 counts.contacts.add(record["ContactId"])
                 if record.get("Queue"):
                     counts.queued_contacts.add(record["ContactId"])
+            elif CONTACT_EVENT in line:
+                counts.contact_events += 1
+                event = json.loads(line)  # its envelope time: within seconds of its step, held for hours
+                contact, stamp = event["detail"].get("contactId"), _time(event["time"])
+                counts.event_contacts[contact] = max(counts.event_contacts.get(contact, NEVER), stamp)
             elif b'"EventType"' in line:
                 counts.agent_events += 1
                 start = line.find(b'"AgentARN":"')
@@ -230,8 +286,8 @@ def _count_input(path: Path) -> InputCounts:
 
 def _contact_rate(settings: StateSettings, path: Path) -> ContactRate:
     """Contacts per agent-hour from the rate run: those disconnected after the first half hour (the warm-up) and
-    an hour and a half before its end (their CTRs may not be out yet), all re-deliveries counted once."""
-    start = _time(settings.start)
+    five minutes before its end (their CTRs may not be out yet), all re-deliveries counted once."""
+    start = _time(settings.rate_start)
     warm_up = timedelta(minutes=30)
     span = timedelta(hours=settings.rate_hours) - warm_up - timedelta(minutes=5)
     contacts, queued = set(), set()
@@ -306,23 +362,27 @@ def _run_worker(
     return result, memory.peak_mib
 
 
-def _held(settings: StateSettings, path: Path, watermark: datetime) -> tuple[int, int]:
-    """Contacts the dedup and the windows hold at `watermark` (their TTL, or window end + lateness, not passed)."""
-    dedup, windows = set(), set()
+def _held(settings: StateSettings, path: Path, counts: InputCounts, watermark: datetime) -> dict:
+    """What the contact operators hold at `watermark`, counted in the input: the dedup's contacts (TTL after
+    their DisconnectTimestamp not passed), the views' windows (window_state), the live queue's contacts
+    (newest contact event + queue.max_wait not passed)."""
     mark = watermark.timestamp() * 1000
-    window = settings.window_seconds * 1000
+    dedup = set()
     with path.open("rb") as handle:
         for line in handle:
             if b'"AWSContactTraceRecordFormatVersion"' not in line:
                 continue
             record = json.loads(line)
-            disconnect = _time(record["DisconnectTimestamp"]).timestamp() * 1000
-            if disconnect + settings.dedup_ttl_seconds * 1000 > mark:
+            if _time(record["DisconnectTimestamp"]).timestamp() * 1000 + settings.dedup_ttl_seconds * 1000 > mark:
                 dedup.add(record["ContactId"])
-            window_end = disconnect // window * window + window
-            if record.get("Queue") and window_end + settings.allowed_lateness_seconds * 1000 > mark:
-                windows.add(record["ContactId"])
-    return len(dedup), len(windows)
+    views = window_state.held_in_file(path, settings.view_shape, int(mark))
+    max_wait = timedelta(seconds=settings.queue_max_wait_seconds)
+    waiting = sum(1 for newest in counts.event_contacts.values() if newest + max_wait > watermark)
+    return {
+        "dedup_held": len(dedup),
+        "views_held": {view: vars(h) for view, h in views.items()},
+        "live_queue_held": waiting,
+    }
 
 
 def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[str], None]) -> StateResults:
@@ -336,6 +396,7 @@ def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[
         subprocess.run(command, stdout=out, stderr=out, stdin=subprocess.DEVNULL, check=True)
     counts = _count_input(data)
     progress(f"state: {counts.records:,} records, {len(counts.agents):,} agents, {len(counts.contacts):,} contacts")
+    views = window_state.held_in_file(data, settings.view_shape, None)  # a short run: every window is held
     progress("state: the job on the hashmap backend, savepoint" + (", restored on RocksDB" if settings.rocksdb else ""))
     worker_result, peak = _run_worker(settings, data, counts, run_dir, settings.rocksdb, log)
     data.unlink()  # gigabytes at the defaults: regenerated by the next run
@@ -353,7 +414,8 @@ def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[
         check_dir.mkdir(exist_ok=True)
         check, _ = _run_worker(settings, rate_data, rate_counts, check_dir, False, log)
         watermark = rate_counts.last_agent_event - timedelta(seconds=5)  # the job's out-of-orderness default
-        check["dedup_held"], check["window_held"] = _held(settings, rate_data, watermark)
+        check.update(_held(settings, rate_data, rate_counts, watermark))
+        check["queues"] = len(rate_counts.queues)
         check["agents"] = len(rate_counts.agents)
     rate_data.unlink()
     results = StateResults(
@@ -371,6 +433,9 @@ def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[
         peak_rss_mib=peak,
         seconds=time.monotonic() - began,
         check=check,
+        views=views,
+        contact_events=counts.contact_events,
+        event_contacts=len(counts.event_contacts),
     )
     with (run_dir / "results.pickle").open("wb") as handle:  # to re-render without rerunning
         pickle.dump(results, handle)
@@ -435,10 +500,25 @@ def state_section(r: StateResults) -> list[str]:
             r.queues,
         ),
         "contacts-dedup": ("`contacts: best copy per contact` (ContactDedupFunction)", "contact", r.contacts),
-        "contacts-window": (
-            "`contacts: per queue window` (ContactWindowFunction)",
-            "instance, queue, channel, minute; divided by the queued contacts it holds",
-            r.queued_contacts,
+        **{
+            uid: (
+                f"`contacts: per queue {view} window` (ContactWindowFunction)",
+                f"instance, queue, channel, {WINDOW_OF[view]}; divided by the value entries it holds "
+                f"({r.views[view].entries:,} for {r.views[view].memberships:,} (window, contact) pairs)",
+                r.keys(uid),
+            )
+            for view, uid in window_state.VIEW_UIDS.items()
+            if view in r.views
+        },
+        "live-queue-per-contact": (
+            "`live queue: per contact` (ContactQueueFunction)",
+            "contact with contact events",
+            r.keys("live-queue-per-contact"),
+        ),
+        "live-queue-per-instance": (
+            "`live queue: per instance` (QueueWaitingFunction)",
+            "instance; divided by its queues",
+            r.keys("live-queue-per-instance"),
         ),
     }
     for uid, (label, keyed, keys) in labels.items():
@@ -457,7 +537,7 @@ def state_section(r: StateResults) -> list[str]:
     others_rocks = r.total("rocksdb") - sum(r.operator(uid, "rocksdb") for uid in labels)
     rows.append(
         [
-            "every other operator (file source and its split enumerator, parse step, sinks)",
+            "every other operator (file source and its split enumerator, parse step, filters, sinks)",
             "-",
             "-",
             _fmt(others),
@@ -532,20 +612,34 @@ def state_section(r: StateResults) -> list[str]:
     steady = r.steady(r.agents)
     rate = r.rate
     dedup_hours = s.dedup_ttl_seconds / 3600
-    window_minutes = (s.allowed_lateness_seconds + s.window_seconds) / 60
+    measured = bool(r.check and r.check.get("views_held"))
+    daily = steady.get(VIEW_ROWS["daily"], {"keys": 0.0})["keys"]
     out += [
         f"### Steady state at {r.agents:,} agents",
         "",
         f"This run's input is {s.duration_seconds} s long; in steady state the contact operators hold more: the "
         f"dedup keeps every contact until the watermark passes its DisconnectTimestamp + {dedup_hours:g} h "
-        f"(`contact.dedup_ttl.seconds`), the windows keep their queued contacts until window end + "
-        f"{s.allowed_lateness_seconds // 60} min (`contact.allowed_lateness.seconds`). Contact rate from the same "
-        f"generator over {s.rate_hours:g} h at {rate.agents:,} agents and {rate.queues} queue(s) (the same agents "
-        f"per queue; contacts disconnected in {rate.span_seconds / 3600:.2f} h after a 30-minute warm-up): "
+        f"(`contact.dedup_ttl.seconds`); a window keeps its value counts until window end + "
+        f"{s.allowed_lateness_seconds // 60} min (`contact.allowed_lateness.seconds`): a rolling contact is in "
+        f"{s.rolling_seconds // s.window_seconds} windows, a daily window holds the whole day until the next "
+        f"midnight + {s.allowed_lateness_seconds // 60} min; the live queue keeps a contact until its newest "
+        f"contact event + {s.queue_max_wait_seconds // 3600:g} h (`queue.max_wait.seconds`). Contact rate from "
+        f"the same generator over {s.rate_hours:g} h at {rate.agents:,} agents and {rate.queues} queue(s) (the "
+        f"same agents per queue; contacts disconnected in {rate.span_seconds / 3600:.2f} h after a 30-minute warm-up): "
         f"**{rate.per_agent_hour():.1f} contacts per agent-hour**, {rate.per_agent_hour(queued=True):.1f} of them "
         f"queued. So a {r.agents:,}-agent center holds **{steady['contacts (dedup)']['keys']:,.0f} contacts in the "
-        f"dedup state** ({dedup_hours:g} h) and {steady['contacts (windows)']['keys']:,.0f} in the windows "
-        f"({window_minutes:g} min). Agent and queue state is already at its steady size"
+        f"dedup state** ({dedup_hours:g} h) and **{daily:,.0f} value entries in the daily windows at the day's "
+        "end** ("
+        + (
+            f"measured: the same job over the {s.rate_hours:g}-h run from midnight held "
+            f"{r.check['views_held']['daily']['entries']:,} entries for "
+            f"{r.check['views_held']['daily']['memberships']:,} contacts in {r.check['queues']} queue(s), "
+            "times the queues here; the other views' entries likewise"
+            if measured
+            else "a model: the steady (window, contact) pairs at that rate, a center busy for 24 h, times this "
+            "run's entries per pair; an upper bound, as a day repeats durations far more than 6 minutes do"
+        )
+        + "). Agent and queue state is already at its steady size"
         + (
             "."
             if s.duration_seconds >= 340
@@ -628,12 +722,21 @@ def _check_lines(r: StateResults) -> list[str]:
         return []
     ops = {o["uid"]: o["total_bytes"] for o in c["hashmap_operators"] if o["uid"]}
     agents = c["agents"]
-    dedup, windows = max(c["dedup_held"], 1), max(c["window_held"], 1)
+    dedup = max(c["dedup_held"], 1)
     model_dedup = r.rate.per_agent_hour() * agents * s.dedup_ttl_seconds / 3600
-    model_windows = r.rate.per_agent_hour(queued=True) * agents * (s.allowed_lateness_seconds + s.window_seconds) / 3600
+    pairs = window_state.steady_memberships(r.rate.per_agent_hour(queued=True) * agents / 3600, s.view_shape)
+    views = []
+    for view, held in c.get("views_held", {}).items():
+        uid = window_state.VIEW_UIDS[view]
+        model = "" if view == "daily" else f" (model: {pairs[view]:,.0f})"
+        views.append(
+            f"the {view} windows {held['entries']:,} value entries for {held['memberships']:,} (window, contact) "
+            f"pairs{model}, {held['entries'] / max(held['memberships'], 1):.2f} entries per pair, at "
+            f"{ops.get(uid, 0) / max(held['entries'], 1):,.0f} bytes per entry (above: {r.per_key(uid):,.0f})"
+        )
     return [
-        f"Check over hours of input: the same job over the contact-rate run's input ({agents:,} agents, "
-        f"{s.rate_hours:g} h, "
+        f"Check over a day of input: the same job over the contact-rate run's input ({agents:,} agents, "
+        f"{s.rate_hours:g} h from midnight, "
         + (
             "longer than the TTLs, so every operator is in steady state"
             if s.rate_hours * 3600 >= s.dedup_ttl_seconds + 600
@@ -646,14 +749,17 @@ def _check_lines(r: StateResults) -> list[str]:
         )
         + "; hashmap savepoint as above) held "
         f"{c['dedup_held']:,} contacts in the dedup (the model above gives {model_dedup:,.0f}) at "
-        f"{ops.get('contacts-dedup', 0) / dedup:,.0f} bytes each (above: {r.per_key('contacts-dedup'):,.0f}), "
-        f"{c['window_held']:,} in the windows (model: {model_windows:,.0f}) at "
-        f"{ops.get('contacts-window', 0) / windows:,.0f} bytes each (above: {r.per_key('contacts-window'):,.0f}), "
-        f"and {ops.get('agent-state-per-agent', 0) / max(agents, 1):,.0f} bytes per agent (above: "
-        f"{r.per_key('agent-state-per-agent'):,.0f}; not like for like: there {r.rate.queues} queue(s), so routing "
-        "profiles of fewer queues, and over hours some agents are between shifts and hold no state). Contacts held "
-        "are counted in that input: those whose DisconnectTimestamp + TTL, or window end + allowed lateness, is "
-        "past the last agent event's time - 5 s.",
+        f"{ops.get('contacts-dedup', 0) / dedup:,.0f} bytes each (above: {r.per_key('contacts-dedup'):,.0f}); "
+        + "; ".join(views)
+        + f"; {c.get('live_queue_held', 0):,} contacts in the live queue at "
+        f"{ops.get('live-queue-per-contact', 0) / max(c.get('live_queue_held', 0), 1):,.0f} bytes each (above: "
+        f"{r.per_key('live-queue-per-contact'):,.0f}); and {ops.get('agent-state-per-agent', 0) / max(agents, 1):,.0f} "
+        f"bytes per agent (above: {r.per_key('agent-state-per-agent'):,.0f}; not like for like: there "
+        f"{r.rate.queues} queue(s), so routing profiles of fewer queues, and over hours some agents are between "
+        "shifts and hold no state). What is held is counted in that input (`bench/window_state.py` for the "
+        "windows): whatever's DisconnectTimestamp + TTL, window end + allowed lateness, or newest contact event + "
+        "max wait is past the last agent event's time - 5 s. Value entries per pair fall as a window fills: "
+        "durations repeat.",
         "",
     ]
 
@@ -778,7 +884,8 @@ def _vertex_records(detail: dict) -> dict[str, tuple[int, int]]:
 
 
 def _wait_processed(port: int, job_id: str, agent_events: int, ctrs: int, timeout: float) -> float:
-    """Until the keyed operators have read every agent event and CTR and no vertex moves any more."""
+    """Until the keyed operators have read every agent event and CTR and no vertex moves any more (contact events
+    are not counted: the parse step drops the kinds the live queue does not use)."""
     began = time.monotonic()
     previous, stable = None, 0
     while time.monotonic() - began < timeout:

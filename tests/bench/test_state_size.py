@@ -21,7 +21,11 @@ KEYED_OPERATORS = (
     "`agent state: per agent` (AgentStateFunction)",
     "`agent state: per instance` (QueueSnapshotFunction)",
     "`contacts: best copy per contact` (ContactDedupFunction)",
-    "`contacts: per queue window` (ContactWindowFunction)",
+    "`contacts: per queue tumbling window` (ContactWindowFunction)",
+    "`contacts: per queue rolling window` (ContactWindowFunction)",
+    "`contacts: per queue daily window` (ContactWindowFunction)",
+    "`live queue: per contact` (ContactQueueFunction)",
+    "`live queue: per instance` (QueueWaitingFunction)",
 )
 
 
@@ -60,12 +64,17 @@ def test_quick_state_run_measures_every_keyed_operator_on_both_backends(tmp_path
         "agents",
         "queues",
         "contacts (dedup)",
-        "contacts (windows)",
+        "contacts (tumbling windows)",
+        "contacts (rolling windows)",
+        "contacts (daily windows, at the day's end)",
+        "live queue: contacts",
+        "live queue: queues",
         "Kinesis shards",
         "**total**",
     ]
     assert re.search(r"\*\*Fits one KPU: (yes|NO)\.\*\*", state)
     assert "contacts per agent-hour" in state
+    assert "value entries in the daily windows at the day's end" in state
     assert "state at 40 agents:" in done.stdout
     assert not list((tmp_path / "run" / "state").glob("*.jsonl")), "the generated traffic is removed"
 
