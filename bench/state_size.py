@@ -117,10 +117,8 @@ class InputCounts:
     bytes: int = 0
     agent_events: int = 0
     ctrs: int = 0
-    contact_events: int = 0
     agents: set[bytes] = field(default_factory=set)
     contacts: set[str] = field(default_factory=set)
-    queued_contacts: set[str] = field(default_factory=set)
     event_contacts: dict[str, datetime] = field(default_factory=dict)  # contact id -> its newest contact event
     routing_profiles: set[bytes] = field(default_factory=set)
     queues: set[str] = field(default_factory=set)  # inbound queues of the agents' routing profiles
@@ -148,7 +146,6 @@ class StateResults:
     ctrs: int
     agents: int
     contacts: int
-    queued_contacts: int
     queues: int  # queues in the per-instance state: those of the routing profiles in the input
     rate: ContactRate
     worker: dict
@@ -156,7 +153,6 @@ class StateResults:
     seconds: float
     check: dict | None = None  # the worker over the contact-rate run's input (steady state), held contacts added
     views: dict = field(default_factory=dict)  # view -> window_state.Held of this run's input (all held)
-    contact_events: int = 0
     event_contacts: int = 0  # contacts with contact events: the live queue's per-contact keys
 
     def operator(self, uid: str, backend: str = "hashmap") -> int:
@@ -234,7 +230,7 @@ class StateResults:
         return self.event_contacts * agents / max(self.agents, 1)
 
 
-WINDOW_OF = {"tumbling": "minute", "rolling": "minute (the last 15 by default)", "daily": "day"}
+WINDOW_OF = {"tumbling": "minute", "rolling": "window end (the last contact.rolling.seconds)", "daily": "day"}
 VIEW_ROWS = {
     "tumbling": "contacts (tumbling windows)",
     "rolling": "contacts (rolling windows)",
@@ -258,10 +254,7 @@ def _count_input(path: Path) -> InputCounts:
                 counts.ctrs += 1
                 record = json.loads(line)
                 counts.contacts.add(record["ContactId"])
-                if record.get("Queue"):
-                    counts.queued_contacts.add(record["ContactId"])
             elif CONTACT_EVENT in line:
-                counts.contact_events += 1
                 event = json.loads(line)  # its envelope time: within seconds of its step, held for hours
                 contact, stamp = event["detail"].get("contactId"), _time(event["time"])
                 counts.event_contacts[contact] = max(counts.event_contacts.get(contact, NEVER), stamp)
@@ -426,7 +419,6 @@ def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[
         ctrs=counts.ctrs,
         agents=len(counts.agents),
         contacts=len(counts.contacts),
-        queued_contacts=len(counts.queued_contacts),
         queues=len(counts.queues),
         rate=rate,
         worker=worker_result,
@@ -434,7 +426,6 @@ def run_state_bench(settings: StateSettings, run_dir: Path, progress: Callable[[
         seconds=time.monotonic() - began,
         check=check,
         views=views,
-        contact_events=counts.contact_events,
         event_contacts=len(counts.event_contacts),
     )
     with (run_dir / "results.pickle").open("wb") as handle:  # to re-render without rerunning
@@ -486,7 +477,8 @@ def state_section(r: StateResults) -> list[str]:
         )
         + _watermark_clause(w)
         + " Keyed state includes the operators' timers. Keys held, counted in the input: agents, contacts (CTRs "
-        "by ContactId), the queued ones among them, and the inbound queues of the agents' routing profiles. "
+        "by ContactId), the windows' value entries (`bench/window_state.py`), the contacts with contact events, "
+        "and the inbound queues of the agents' routing profiles. "
         f"This benchmark took {r.seconds:,.0f} s (generating the traffic included); the worker's process tree "
         f"(Python, JVM) peaked at {r.peak_rss_mib:,.0f} MiB RSS.",
         "",

@@ -7,6 +7,7 @@ each queued CTR (`connect_model`, the job's own rules), with the views' windows 
 window held until the watermark passes its end plus the allowed lateness.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,8 +62,6 @@ def population_values(ctr: ContactTraceRecord) -> list[tuple[str, float]]:
 
 def best_queued_ctrs(lines: Iterable[bytes]) -> list[ContactTraceRecord]:
     """The best copy (highest LastUpdateTimestamp) of each queued contact; other lines are skipped unparsed."""
-    import json
-
     best: dict[tuple[str, str], ContactTraceRecord] = {}
     for line in lines:
         if CTR_MARKER not in line:
@@ -97,7 +96,7 @@ def held(ctrs: list[ContactTraceRecord], shape: ViewShape, watermark_ms: int | N
                 if watermark_ms is not None and end + lateness <= watermark_ms:
                     continue
                 memberships += 1
-                key = (ctr.instance_id, ctr.queue.queue_id if ctr.queue else "", ctr.channel, start, end)
+                key = (ctr.instance_id, ctr.queue.queue_id, ctr.channel, start, end)  # queued: it has a queue
                 entries[key].update(population_values(ctr))
         result[view] = Held(memberships, sum(len(v) for v in entries.values()), len(entries))
     return result
