@@ -53,6 +53,37 @@ class DistributionTest {
     }
 
     @Test
+    void itsQuantilesCoverTheLastMinuteOnlySoAnOldCatchUpDoesNotLinger() {
+        Map<String, Metric> metrics = new HashMap<>();
+        long[] now = {1_000_000L};
+        Distribution lag = Distribution.register(new Recording(metrics, ""), "snapshotEmitLagMillis", () -> now[0]);
+        Gauge<?> p99 = (Gauge<?>) metrics.get("kinesisanalytics.snapshotEmitLagMillisP99");
+        lag.record(90_000); // a catch-up after a restart
+        now[0] += 30_000;
+        for (int i = 0; i < 6; i++) {
+            lag.record(6_000);
+        }
+        assertThat(p99.getValue()).isEqualTo(90_000L);
+        now[0] += 30_001; // the catch-up is now more than a minute old
+        assertThat(p99.getValue()).isEqualTo(6_000L);
+        now[0] += Distribution.WINDOW_MILLIS;
+        assertThat(p99.getValue()).isEqualTo(0L);
+    }
+
+    @Test
+    void aFullWindowKeepsItsNewestSamples() {
+        Map<String, Metric> metrics = new HashMap<>();
+        Distribution fill = Distribution.register(new Recording(metrics, ""), "recordsPerRequest", () -> 5L);
+        for (int i = 0; i < Distribution.MAX_WINDOW_SAMPLES; i++) {
+            fill.record(1);
+        }
+        for (int i = 0; i < Distribution.MAX_WINDOW_SAMPLES; i++) {
+            fill.record(100);
+        }
+        assertThat(((Gauge<?>) metrics.get("kinesisanalytics.recordsPerRequestP50")).getValue()).isEqualTo(100L);
+    }
+
+    @Test
     void theWatermarkLagIsZeroBeforeTheFirstWatermarkAndAtTheEndOfInput() {
         Map<String, Metric> metrics = new HashMap<>();
         WatermarkLag lag = WatermarkLag.register(new Recording(metrics, ""));
