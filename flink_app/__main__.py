@@ -26,6 +26,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=10.0,
         help="checkpoint interval in seconds (default 10)",
     )
+    run.add_argument(
+        "--paced-input",
+        type=Path,
+        default=None,
+        help="local runs: read the records from FILE (lines `<epoch millis>\\t<record>`, in time order), each "
+        "when its time comes, instead of Kinesis: a source that cannot be the bottleneck (benchmarks, demos)",
+    )
+    run.add_argument(
+        "--rest-port",
+        type=int,
+        default=None,
+        help="local runs: serve Flink's REST API and web UI on 127.0.0.1:PORT (default: a free port)",
+    )
     replay = commands.add_parser(
         "replay",
         help="run the same job over a file of raw stream records and write DIR/<table>.jsonl",
@@ -41,11 +54,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(
-    config: JobConfig, parallelism: int | None, checkpoint_dir: Path | None = None, checkpoint_seconds: float = 10.0
+    config: JobConfig,
+    parallelism: int | None,
+    checkpoint_dir: Path | None = None,
+    checkpoint_seconds: float = 10.0,
+    paced_input: Path | None = None,
+    rest_port: int | None = None,
 ) -> None:
     from flink_app import environment, job, sources  # imports pyflink: after the config is known good
 
-    restore_from = None
+    options: dict[str, str] = {}
     if checkpoint_dir is not None:
         checkpoint_dir.mkdir(parents=True, exist_ok=True)
         restore_from = environment.newest_checkpoint(checkpoint_dir)
@@ -53,14 +71,17 @@ def run(
             print(f"flink_app: no complete checkpoint in {checkpoint_dir}: starting fresh", flush=True)
         else:
             print(f"flink_app: restoring from checkpoint {restore_from}", flush=True)
-    env, t_env = environment.create_environments(
-        parallelism=parallelism,
-        checkpoint_seconds=checkpoint_seconds,
-        checkpoint_dir=checkpoint_dir,
-        restore_from=restore_from,
-    )
+        options |= environment.checkpoint_options(checkpoint_dir, restore_from)
+    elif not MANAGED_FLINK_PROPERTIES.exists():  # Managed Flink keeps checkpoints itself
+        options |= environment.scratch_checkpoint_options(environment.scratch_checkpoint_dir())
+    if rest_port is not None:
+        options |= environment.rest_options(rest_port)
+    env, t_env = environment.create_environments(parallelism, checkpoint_seconds, options)
     lateness_ms = config.metrics.watermark_out_of_orderness_seconds * 1000
-    stream = sources.kinesis_stream(env, config.source, lateness_ms)
+    if paced_input is None:
+        stream = sources.kinesis_stream(env, config.source, lateness_ms)
+    else:
+        stream = sources.paced_file_stream(env, str(paced_input.resolve()), lateness_ms)
     tables = job.register_views(t_env, config, stream)
     job.add_sinks(t_env, config, tables)
     # A local mini-cluster lives as long as this process; Managed Flink runs the job on its own.
@@ -79,6 +100,15 @@ def replay(config: JobConfig, input_path: Path, output_dir: Path, parallelism: i
     files = job.add_replay_sinks(t_env, tables, output_dir.resolve())
     job.execute(env, wait=True)
     return files
+
+
+def check_local_args(paced_input: Path | None, rest_port: int | None) -> None:
+    if MANAGED_FLINK_PROPERTIES.exists() and (paced_input is not None or rest_port is not None):
+        raise ConfigError("--paced-input and --rest-port are for local runs: Managed Flink reads Kinesis, owns the UI")
+    if paced_input is not None and not paced_input.is_file():
+        raise ConfigError(f"--paced-input {paced_input} is not a file: pass lines `<epoch millis>\\t<record>`")
+    if rest_port is not None and not 0 < rest_port < 65536:
+        raise ConfigError(f"--rest-port {rest_port} is not a TCP port: pass 1-65535, e.g. 8081")
 
 
 def check_checkpoint_args(checkpoint_dir: Path | None, checkpoint_seconds: float) -> None:
@@ -100,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError(f"--input {args.input} is not a file: pass a file of raw stream records (.jsonl or .gz)")
         if args.command == "run":
             check_checkpoint_args(args.checkpoint_dir, args.checkpoint_seconds)
+            check_local_args(args.paced_input, args.rest_port)
         from flink_app import environment
 
         environment.require_java()
@@ -112,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in files.items():
             print(f"{name}: {path}")
         return 0
-    run(config, args.parallelism, args.checkpoint_dir, args.checkpoint_seconds)
+    run(config, args.parallelism, args.checkpoint_dir, args.checkpoint_seconds, args.paced_input, args.rest_port)
     return 0
 
 

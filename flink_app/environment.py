@@ -4,9 +4,11 @@ Locally, `checkpoint_dir` keeps checkpoints on disk and resumes from the newest 
 Flink the service owns checkpoints and restores, so none of those options is set there.
 """
 
+import atexit
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from pyflink.common import Configuration
@@ -69,21 +71,64 @@ def checkpoint_options(checkpoint_dir: Path, restore_from: Path | None) -> dict[
     return options
 
 
+def rest_options(port: int) -> dict[str, str]:
+    """The local mini-cluster's REST API (and web UI) on loopback at `port`."""
+    return {
+        "rest.bind-address": "127.0.0.1",
+        "rest.address": "127.0.0.1",
+        "rest.bind-port": str(port),
+        "rest.port": str(port),
+    }
+
+
+def scratch_checkpoint_options(directory: Path) -> dict[str, str]:
+    """Checkpoints of a local run without `--checkpoint-dir`: on disk in `directory`, deleted with the job.
+    Flink's default keeps them in the JobManager's heap, at most 5 MiB of state: a center of a few thousand
+    agents is past that, every checkpoint then fails and the job restarts over and over (measured: 8,000 agents,
+    checkpoints refused at 5.2 MiB, minutes of stale figures)."""
+    return {
+        "execution.checkpointing.storage": "filesystem",
+        "execution.checkpointing.dir": directory.resolve().as_uri(),
+    }
+
+
+def scratch_checkpoint_dir() -> Path:
+    """This process's directory for `scratch_checkpoint_options`, under the system's temp directory; the ones of
+    processes no longer running (a job stopped by a signal leaves its own) are removed first."""
+    base = Path(tempfile.gettempdir()) / "connect-monitor-checkpoints"
+    base.mkdir(exist_ok=True)
+    for old in base.iterdir():
+        if old.name.isdigit() and not _running(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    mine = base / str(os.getpid())
+    mine.mkdir(exist_ok=True)
+    atexit.register(shutil.rmtree, mine, True)
+    return mine
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
+
+
 def create_environments(
     parallelism: int | None = None,
     checkpoint_seconds: float | None = 10,
-    checkpoint_dir: Path | None = None,
-    restore_from: Path | None = None,
+    options: dict[str, str] | None = None,
 ) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
-    """The DataStream and Table environments of one job (streaming; bounded sources end by themselves).
-    `checkpoint_dir` (local runs only): checkpoints there, retained; `restore_from`: the checkpoint to start
-    from (see `newest_checkpoint`)."""
+    """The DataStream and Table environments of one job (streaming; bounded sources end by themselves), with
+    Flink `options` of a local run (`checkpoint_options`, `scratch_checkpoint_options`, `rest_options`)."""
     require_java()
-    if checkpoint_dir is None:
+    if not options:
         env = StreamExecutionEnvironment.get_execution_environment()
     else:
         configuration = Configuration()
-        for key, value in checkpoint_options(checkpoint_dir, restore_from).items():
+        for key, value in options.items():
             configuration.set_string(key, value)
         env = StreamExecutionEnvironment.get_execution_environment(configuration)
     jar = connectors_jar()

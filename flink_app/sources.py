@@ -4,11 +4,12 @@ Event time and watermarks are assigned in the source, per Kinesis shard, by the 
 `AgentEventTimeAssigner`: a shard read ahead of another never makes the other's records late.
 """
 
-from pyflink.common import AssignerWithPeriodicWatermarksWrapper, WatermarkStrategy
+from pyflink.common import AssignerWithPeriodicWatermarksWrapper, Types, WatermarkStrategy
 from pyflink.common.serialization import SimpleStringSchema
 from pyflink.datastream import DataStream, StreamExecutionEnvironment
 from pyflink.datastream.connectors.file_system import FileSource, StreamFormat
 from pyflink.datastream.connectors.kinesis import FlinkKinesisConsumer
+from pyflink.datastream.functions import SourceFunction
 from pyflink.java_gateway import get_gateway
 
 from flink_app.config import SourceConfig
@@ -52,3 +53,12 @@ def file_stream(env: StreamExecutionEnvironment, path: str, out_of_orderness_ms:
     source = FileSource.for_record_stream_format(StreamFormat.text_line_format(), path).build()
     strategy = WatermarkStrategy(_assigner_class().watermarkStrategy(out_of_orderness_ms))
     return env.from_source(source, strategy, "file: " + path)
+
+
+def paced_file_stream(env: StreamExecutionEnvironment, path: str, out_of_orderness_ms: int) -> DataStream:
+    """Raw stream records of a file of `<epoch millis>\\t<record>` lines, each emitted when its time comes (Java
+    `PacedLineSource`): a source that cannot be the bottleneck, with the same event time as a single shard."""
+    source = get_gateway().jvm.io.github.connectmonitor.replay.PacedLineSource(path)
+    stream = env.add_source(SourceFunction(source), "paced file: " + path, Types.STRING())
+    strategy = WatermarkStrategy(_assigner_class().watermarkStrategy(out_of_orderness_ms))
+    return stream.assign_timestamps_and_watermarks(strategy)

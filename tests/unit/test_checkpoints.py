@@ -94,3 +94,42 @@ def test_managed_flink_owns_its_checkpoints(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(cli, "MANAGED_FLINK_PROPERTIES", properties)
     with pytest.raises(ConfigError, match="Managed Flink keeps and restores checkpoints itself"):
         check_checkpoint_args(tmp_path / "checkpoints", 10)
+
+
+def test_local_run_arguments_are_checked(tmp_path, monkeypatch) -> None:
+    import flink_app.__main__ as cli
+    from flink_app.environment import rest_options
+
+    records = tmp_path / "records.tsv"
+    records.write_text("1\t{}\n")
+    cli.check_local_args(records, 8081)
+    cli.check_local_args(None, None)
+    with pytest.raises(ConfigError, match=r"--paced-input .* is not a file"):
+        cli.check_local_args(tmp_path / "missing.tsv", None)
+    with pytest.raises(ConfigError, match="--rest-port 70000 is not a TCP port"):
+        cli.check_local_args(None, 70000)
+    assert rest_options(8123)["rest.bind-port"] == "8123" and rest_options(8123)["rest.bind-address"] == "127.0.0.1"
+    properties = tmp_path / "application_properties.json"
+    properties.write_text("[]")
+    monkeypatch.setattr(cli, "MANAGED_FLINK_PROPERTIES", properties)
+    with pytest.raises(ConfigError, match="for local runs"):
+        cli.check_local_args(records, None)
+
+
+def test_a_run_without_a_checkpoint_dir_checkpoints_to_a_scratch_dir_on_disk(tmp_path, monkeypatch) -> None:
+    """Not the JobManager's heap (5 MiB at most: a few thousand agents fail every checkpoint there)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from flink_app.environment import scratch_checkpoint_dir, scratch_checkpoint_options
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left_behind = tmp_path / "connect-monitor-checkpoints" / ended.stdout.strip()
+    (left_behind / "chk-3").mkdir(parents=True)
+    mine = scratch_checkpoint_dir()
+    assert mine.is_dir() and mine.parent == left_behind.parent and mine.name == str(os.getpid())
+    assert not left_behind.exists(), "a stopped job's checkpoints are removed"
+    options = scratch_checkpoint_options(mine)
+    assert options == {"execution.checkpointing.storage": "filesystem", "execution.checkpointing.dir": mine.as_uri()}
