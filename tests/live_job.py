@@ -2,6 +2,9 @@
 watermark, and sending records through the generator's Kinesis sink."""
 
 import json
+import subprocess
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -55,3 +58,25 @@ def send(sink: KinesisSink, emissions: list[Emission]) -> None:
     for emission in emissions:
         sink.write(emission)
     sink.flush()
+
+
+def send_paced(sink: KinesisSink, emissions: list[Emission], start: datetime, speedup: float) -> None:
+    """As Connect would, compressed in time from `start`: records of all shards interleave as they do live."""
+    began = time.monotonic()
+    for emission in emissions:
+        due = (emission.arrival - start).total_seconds() / speedup - (time.monotonic() - began)
+        if due > 0.05:
+            sink.flush()
+            time.sleep(due)
+        sink.write(emission)
+    sink.flush()
+
+
+def wait_for(
+    condition: Callable[[], bool], job: subprocess.Popen, log: list[str], what: str, timeout: float = 180
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if job.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}; job log tail:\n" + "".join(log[-40:]))
+        time.sleep(0.5)

@@ -31,7 +31,15 @@ from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference, reference_queue
 from tests.conftest import REPO_ROOT
 from tests.final_state import agent_state, agent_state_matches_reference, contact_state
-from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
+from tests.live_job import (
+    TIMESTREAM_REGION,
+    parse_time,
+    send,
+    send_paced,
+    wait_for,
+    watermark_tick,
+    write_properties,
+)
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -100,7 +108,7 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         sink = KinesisSink(local_stack.kinesis_client(), local_stack.stream_name)
         send(sink, warm_up)
         wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), job, log, "the job reading the stream")
-        send_paced(sink, emissions, SPEEDUP)
+        send_paced(sink, emissions, START, SPEEDUP)
         send(sink, ticks)
         wait_for(
             lambda: (
@@ -242,23 +250,3 @@ def start_job(local_stack, tmp_path) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
-
-
-def send_paced(sink: KinesisSink, emissions: list[Emission], speedup: float) -> None:
-    """As Connect would, compressed in time: records of all shards interleave as they do live."""
-    began = time.monotonic()
-    for emission in emissions:
-        due = (emission.arrival - START).total_seconds() / speedup - (time.monotonic() - began)
-        if due > 0.05:
-            sink.flush()
-            time.sleep(due)
-        sink.write(emission)
-    sink.flush()
-
-
-def wait_for(condition, job: subprocess.Popen, log: list[str], what: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if job.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}; job log tail:\n" + "".join(log[-40:]))
-        time.sleep(0.5)

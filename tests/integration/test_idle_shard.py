@@ -1,0 +1,147 @@
+"""A shard without agent events must not hold the watermark back: 4 shards, live, one of them idle.
+
+The agents whose ARN hashes to the last of 4 shards are left out of the generator's traffic, so that shard gets
+CTRs (and junk) but never an agent event — a shard no agent hashes to at night, or a new one after a reshard.
+Before its first agent event a shard holds the watermark back; with `source/shard.idle.seconds` set low here,
+it stops doing so after that much wall-clock time, and the snapshots keep coming: every closed boundary equal
+to the reference, the contact windows too, and no record refused as too late.
+"""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from flink_app.config import properties_document
+from local_stack.job_output import parse_output_line
+from local_stack.stack import CREDENTIALS
+from tests import reference
+from tests.conftest import REPO_ROOT
+from tests.final_state import agent_state, contact_state
+from tests.live_job import parse_time, send, send_paced, wait_for, watermark_tick
+from traffic_generator import SimulationConfig, simulate
+from traffic_generator.simulation import Emission
+from traffic_generator.sinks import KinesisSink
+
+pytestmark = pytest.mark.integration
+
+START = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+SHARDS = 4
+IDLE_SECONDS = 4  # source/shard.idle.seconds: the default 130 would make the test minutes longer
+SPEEDUP = 10.0
+WATERMARK_DELAY = timedelta(seconds=5)
+
+
+def _hash_ranges(client, stream: str) -> list[tuple[int, int]]:
+    shards = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"]
+    return [(int(s["HashKeyRange"]["StartingHashKey"]), int(s["HashKeyRange"]["EndingHashKey"])) for s in shards]
+
+
+def _shard_of(partition_key: str, ranges: list[tuple[int, int]]) -> int:
+    """Kinesis puts a record on the shard whose hash key range holds the MD5 of its partition key."""
+    key = int.from_bytes(hashlib.md5(partition_key.encode(), usedforsecurity=False).digest(), "big")
+    return next(i for i, (low, high) in enumerate(ranges) if low <= key <= high)
+
+
+def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, tmp_path: Path) -> None:
+    client = local_stack.kinesis_client()
+    stream = "idle-shard-stream"
+    client.create_stream(StreamName=stream, ShardCount=SHARDS)
+    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
+    ranges = _hash_ranges(client, stream)
+    idle = len(ranges) - 1
+
+    config = SimulationConfig(start=START, duration_seconds=240, seed=13, agents=40, queues=4, junk_probability=0.01)
+    emissions = [
+        e
+        for e in simulate(config)[1]
+        if e.on_stream and not (e.kind == "agent_event" and _shard_of(e.partition_key, ranges) == idle)
+    ]
+    assert sum(e.kind == "ctr" and _shard_of(e.partition_key, ranges) == idle for e in emissions) >= 3
+    newest = max(parse_time(json.loads(e.data)["EventTimestamp"]) for e in emissions if e.kind == "agent_event")
+    tick = newest + timedelta(minutes=10)
+    ticks = []  # a heartbeat on every shard but the idle one, after everything else, closes the earlier windows
+    for i in range(200):
+        if len({_shard_of(t.partition_key, ranges) for t in ticks}) == SHARDS - 1:
+            break
+        if _shard_of(f"tick-{i}", ranges) != idle:
+            ticks.append(Emission(tick, "agent_event", f"tick-{i}", watermark_tick(i, tick)))
+    lines = [e.data for e in emissions + ticks]
+    expected = reference.agent_state_by_queue(lines, until_ms=int((tick - WATERMARK_DELAY).timestamp() * 1000) - 1)
+    last_boundary = max(t for t, _, _ in expected)
+    expected_contacts = reference.queue_contact_metrics(lines)
+
+    properties = tmp_path / "application_properties.json"
+    groups = {
+        "source": {
+            "aws.endpoint": local_stack.kinesis_url,
+            "stream.name": stream,
+            "initial.position": "TRIM_HORIZON",
+            "aws.region": local_stack.region,
+            "shard.idle.seconds": str(IDLE_SECONDS),
+        },
+        "sink": {"types": "print"},
+        "metrics": {"contact.emit_interval.seconds": "1"},
+    }
+    properties.write_text(json.dumps(properties_document(groups)))
+    job = subprocess.Popen(
+        [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **CREDENTIALS},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    documents: list[dict] = []
+    log: list[str] = []
+
+    def read() -> None:
+        for line in job.stdout:
+            document = parse_output_line(line)
+            (documents.append(document) if document else log.append(line))
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        sink = KinesisSink(client, stream)
+        warm_up = [Emission(START, "junk", f"warm-up-{i}", f"warm-up {i}") for i in range(8)]
+        send(sink, warm_up)
+        wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), job, log, "the job reading the stream")
+        send_paced(sink, emissions, START, SPEEDUP)
+        send(sink, ticks)
+        wait_for(
+            lambda: any(d["table"] == "agent_state_by_queue" and d.get("time") == last_boundary for d in documents),
+            job,
+            log,
+            f"the snapshot at {last_boundary} although shard {idle} never had an agent event",
+        )
+        wait_for(
+            lambda: contact_state(documents, "queue_contact_metrics") == expected_contacts,
+            job,
+            log,
+            "contact windows equal to the reference",
+            timeout=60,
+        )
+    finally:
+        os.killpg(job.pid, signal.SIGTERM)
+        job.wait(timeout=30)
+
+    # The idle shard really had records, and none of them an agent event.
+    idle_shard = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"][idle]["ShardId"]
+    iterator = client.get_shard_iterator(StreamName=stream, ShardId=idle_shard, ShardIteratorType="TRIM_HORIZON")
+    on_idle = client.get_records(ShardIterator=iterator["ShardIterator"], Limit=10_000)["Records"]
+    assert on_idle and not any(b'"EventType"' in r["Data"] for r in on_idle)
+
+    snapshots = [d for d in documents if d["table"] == "agent_state_by_queue" and d["time"] <= last_boundary]
+    actual = agent_state(snapshots)
+    assert set(actual) == set(expected), "a row for every queue at every closed boundary"
+    mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
+    assert not mismatches, list(mismatches.items())[:5]
+    assert not [d for d in documents if d["table"] == "dead_letter" and d["reason"] == "too_late"]
