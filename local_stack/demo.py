@@ -4,6 +4,7 @@ Ctrl-C stops the job, the generator and both servers, by PID.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -75,17 +76,21 @@ def start(command: list[str], log: Path | None, env: dict[str, str]) -> subproce
     )
 
 
-def stop(process: subprocess.Popen[str] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+def stop(*processes: subprocess.Popen[str] | None, grace: float = 10.0) -> None:
+    """SIGTERM to every process group at once (a busy machine stops them in parallel, not one after the other),
+    then SIGKILL to whatever is still running after `grace` seconds."""
+    running = [p for p in processes if p is not None and p.poll() is None]
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in running:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,16 +160,14 @@ def main(argv: list[str] | None = None) -> int:
                     console.print()  # a logged run's last frame ends without a newline
             finally:
                 # The job and the generator go first, while the endpoints they talk to still answer.
-                stop(generator)
-                stop(job)
+                stop(generator, job)
     except KeyboardInterrupt:
         console.print(("" if console.is_terminal else "\n") + "stopping …")  # a logged run ends without a newline
     except ServerFailed as error:
         console.print(f"[red]error:[/red] {error}")
         return 1
     finally:
-        stop(generator)
-        stop(job)
+        stop(generator, job)
         job_log.close()
     console.print("stopped: job, generator, kinesis-local and moto")
     return 0

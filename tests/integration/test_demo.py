@@ -1,5 +1,7 @@
 """`make run`'s program: live numbers from the real job, and Ctrl-C leaves no process behind."""
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -40,13 +42,15 @@ def alive(pid: int) -> bool:
 
 
 def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
+    output = (tmp_path / "demo.out").open("w")
     demo = subprocess.Popen(
         [sys.executable, "-m", "local_stack.demo", "--agents", "20", "--run-dir", str(tmp_path)],
         cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     job_log = tmp_path / "job.log"
+    started: set[int] = set()
     try:
         deadline = time.monotonic() + 150
         snapshot = None
@@ -63,10 +67,21 @@ def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
         started = descendants(demo.pid)
         assert len(started) >= 4, "kinesis-local, moto, the job (and its JVM) and the generator run"
         demo.send_signal(signal.SIGINT)
-        assert demo.wait(timeout=60) == 0
+        try:
+            assert demo.wait(timeout=60) == 0
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"the demo did not stop within 60 s of Ctrl-C; its output ({tmp_path / 'demo.out'}) ends: "
+                + (tmp_path / "demo.out").read_text()[-1500:]
+            ) from None
     finally:
         if demo.poll() is None:
             demo.kill()
+            demo.wait(timeout=10)
+            for pid in started | descendants(demo.pid):  # nothing of a failed run is left behind
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        output.close()
     time.sleep(1)
     left = [pid for pid in started if alive(pid)]
     assert not left, f"still running after Ctrl-C: {left}"
