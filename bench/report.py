@@ -303,7 +303,7 @@ def _sink_section(settings: SinkSettings, results: list[RunResult]) -> list[str]
         f"each row a random one of {settings.queues} queues and of the 10 s boundaries of a day) from Flink's "
         "`datagen` in the JVM, through "
         f"`'connector' = 'timestream'` (rendered by `flink_app/timestream_sink.py`, sink defaults: batches of "
-        f"≤ 100, 4 requests in flight, 1 s flush timeout), parallelism {settings.parallelism}, checkpoints every "
+        f"≤ 100, 4 requests in flight, 100 ms flush timeout), parallelism {settings.parallelism}, checkpoints every "
         f"{settings.checkpoint_seconds} s as in the job (the sink flushes its buffer on each). {settings.runs} "
         "runs; in each run every sink is its own worker process (Python driver + its JVM), sinks in rotating "
         f"order. Per worker: an untimed warm-up job ({settings.warmup_rows:,} rows), a timed small job "
