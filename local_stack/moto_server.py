@@ -11,6 +11,7 @@ from pathlib import Path
 from local_stack.ports import free_port
 from local_stack.processes import ManagedProcess
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 RECORDING_FILE = "moto-recording.jsonl"
 
 
@@ -27,9 +28,14 @@ class MotoServer:
     def start(self) -> "MotoServer":
         self._process = ManagedProcess(
             "moto server",
-            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            # moto's own server, its Kinesis cost per record made constant (`local_stack.moto_main`).
+            [sys.executable, "-m", "local_stack.moto_main", "-H", "127.0.0.1", "-p", str(self.port)],
             self.run_dir / "moto.log",
-            env={"MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": str(self.recording)},
+            env={
+                "MOTO_ENABLE_RECORDING": "True",
+                "MOTO_RECORDER_FILEPATH": str(self.recording),
+                "PYTHONPATH": str(REPO_ROOT),
+            },
         )
         try:
             self._process.wait_healthy(f"{self.url}/moto-api/data.json")

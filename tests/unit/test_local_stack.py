@@ -64,3 +64,33 @@ def test_the_live_view_shows_the_newest_version_of_each_series_and_how_often_it_
     screen = console.file.getvalue()
     assert "Queues now" in screen and "1:15" in screen, "In queue and Oldest (1 min 15 s)"
     assert "the last 15 minutes" in screen
+
+
+def test_the_constant_cost_kinesis_shard_answers_as_motos_own() -> None:
+    """`local_stack.moto_main` replaces moto's O(stream) shard methods; on the same shard they agree."""
+    from moto.kinesis.models import Shard
+
+    from local_stack.moto_main import patch_kinesis_shards
+
+    shard = Shard(0, 0, 2**128 - 1)
+    empty = Shard(1, 0, 2**128 - 1)
+
+    def answers() -> list[object]:
+        out: list[object] = [shard.get_max_sequence_number(), shard.get_min_sequence_number()]
+        out += [empty.get_max_sequence_number(), empty.get_min_sequence_number(), empty.get_records("0", 10)]
+        for last, limit in (("0", None), ("0", 7), ("12", 100), ("299", 5), ("300", 5), ("450", 3)):
+            records, next_last, behind = shard.get_records(last, limit)
+            out.append(([r.sequence_number for r in records], next_last, behind))
+        return out
+
+    for i in range(300):
+        shard.put_record(f"key-{i}", "ZGF0YQ==", "")
+    original = answers()
+    undo = patch_kinesis_shards()
+    try:
+        patched = answers()
+        shard.put_record("key-300", "ZGF0YQ==", "")  # a put after the patch takes the next number
+        assert shard.get_max_sequence_number() == 301
+    finally:
+        undo()
+    assert patched == original
