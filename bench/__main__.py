@@ -24,6 +24,7 @@ import argparse
 import pickle
 import shlex
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,13 @@ def _seconds_list(text: str) -> tuple[int, ...]:
     values = tuple(int(part) for part in text.split(",") if part.strip())
     if not values or min(values) < 0 or len(set(values)) != len(values):
         raise argparse.ArgumentTypeError("give distinct whole seconds ≥ 0, comma-separated, e.g. 5,0")
+    return values
+
+
+def _sources(text: str) -> tuple[str, ...]:
+    values = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not values or not set(values) <= {"kinesis", "paced"} or len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError("give kinesis, paced or both, comma-separated")
     return values
 
 
@@ -146,7 +154,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     fresh.add_argument(
         "--freshness-warmup", type=int, default=60, help="seconds from the start not measured (default 60)"
     )
-    fresh.add_argument("--freshness-seconds", type=int, default=120, help="measured seconds (default 120)")
+    fresh.add_argument(
+        "--freshness-seconds", type=int, default=600, help="measured seconds (default 600: 10 minutes sustained)"
+    )
+    fresh.add_argument(
+        "--freshness-sources",
+        type=_sources,
+        default=("kinesis", "paced"),
+        help="comma-separated, one job each side by side: kinesis (the local endpoint) and paced (the same "
+        "records from a file, each at its time: the job alone); default both",
+    )
     fresh.add_argument(
         "--freshness-out-of-orderness",
         type=_seconds_list,
@@ -219,6 +236,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # A `kill` stops the run as Ctrl-C does: every server and job it started is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     command = " ".join([".venv/bin/python -m bench", *map(shlex.quote, sys.argv[1:] if argv is None else argv)])
     if args.only != "economy" and not JAR.exists():
         print(f"bench: {JAR} is missing: build it with `make build`", file=sys.stderr)
@@ -288,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             contact_emit_seconds=args.freshness_contact_emit_seconds,
             send_period_seconds=args.freshness_send_period,
             kinesis=args.freshness_kinesis,
+            sources=args.freshness_sources,
         )
         freshness = run_freshness(freshness_settings, args.run_dir / "freshness", progress)
         with (args.run_dir / "freshness" / "results.pickle").open("wb") as handle:  # to re-render without rerunning

@@ -4,15 +4,18 @@ to end (kinesis-local, moto behind the timing proxy, the generator and the real 
 No figure is asserted: on a shared 2-core machine only the structure of the results is checked.
 """
 
+import json
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bench.freshness import AgentEventIn, CtrIn, agent_state_delays, contact_delays
+from bench.freshness import AgentEventIn, CtrIn, RecordTee, _schedule, agent_state_delays, contact_delays
 from bench.timing_proxy import TimedCall
+from traffic_generator.delivery import Emission
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 T = 1_767_600_000  # a multiple of 10 s (Unix seconds)
@@ -68,22 +71,68 @@ def test_a_ctr_is_visible_from_the_first_write_after_its_arrival_that_counts_it(
     assert delays.missing == 1
 
 
+def _ctr(contact: str, arrival: float, enqueued: bool) -> Emission:
+    queue = {"ARN": "arn:aws:connect:eu-west-2:1:instance/i/queue/q1"}
+    if enqueued:
+        queue["EnqueueTimestamp"] = "2026-01-05T08:00:10Z"
+    doc = {
+        "ContactId": contact,
+        "InstanceARN": "arn:aws:connect:eu-west-2:1:instance/i",
+        "Channel": "VOICE",
+        "InitiationMethod": "INBOUND" if enqueued else "OUTBOUND",
+        "InitiationTimestamp": "2026-01-05T08:00:00Z",
+        "DisconnectTimestamp": "2026-01-05T08:00:30Z",
+        "LastUpdateTimestamp": "2026-01-05T08:01:30Z",
+        "Queue": queue,
+    }
+    return Emission(datetime.fromtimestamp(arrival, UTC), "ctr", contact, json.dumps(doc))
+
+
+def test_a_ctrs_rank_counts_only_the_queued_contacts_of_its_window_as_the_job_does() -> None:
+    outbound_first = [_ctr("c-out", T + 1.0, enqueued=False), _ctr("c-in", T + 2.0, enqueued=True)]
+    schedule = _schedule(outbound_first, window_seconds=60)
+    assert [(c.rank, c.arrival) for c in schedule.ctrs] == [(1, T + 2.0)]  # the outbound call is not counted
+
+
+def test_the_tee_gives_the_sender_and_the_paced_file_the_same_stream_records_from_the_start(tmp_path: Path) -> None:
+    emissions = [
+        _ctr("before", T - 1.0, True),
+        _ctr("first", T + 0.25, True),
+        Emission(datetime.fromtimestamp(T + 0.5, UTC), "contact_event", "k", "{}"),  # EventBridge only
+        _ctr("last", T + 9.0, True),
+    ]
+    path = tmp_path / "paced.tsv"
+    tee = RecordTee(iter(emissions), T, path).start()  # T is in the past: nothing waits
+    sent = [json.loads(e.data)["ContactId"] for e in tee.records()]
+    tee.stop()
+    assert sent == ["first", "last"] and tee.written == 2 and tee.error is None
+    lines = path.read_text().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [str((T * 1000) + 250), str((T + 9) * 1000)]
+    assert [json.loads(line.split("\t", 1)[1])["ContactId"] for line in lines] == sent
+
+
 @pytest.mark.integration
 def test_quick_freshness_run_writes_its_section(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
     command = [sys.executable, "-m", "bench", "--quick", "--only", "freshness", "--output", str(output)]
     command += ["--run-dir", str(tmp_path / "run")]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=480, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
     text = output.read_text()
     match = re.search(r"^## Freshness.*?(?=^## |\Z)", text, flags=re.M | re.S)
     assert match, text
     section = match.group(0)
     assert "kinesis-local" in section and "records/s" in section
-    rows = [line for line in section.splitlines() if line.startswith("| `")]
-    assert [row.split("|")[1].strip() for row in rows] == ["`agent_state_by_queue`", "`queue_contact_metrics`"]
-    assert re.search(
-        r"\| `agent_state_by_queue` \| 5 s \(default\) \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", section
-    )
-    assert re.search(r"≤ 13 s: \*\*(met|NOT met)\*\*", section)
-    assert "freshness, agent_state_by_queue, out-of-orderness 5 s: p50" in done.stdout
+    rows = [[cell.strip() for cell in line.split("|")[1:]] for line in section.splitlines() if line.startswith("| **")]
+    assert [row[:2] for row in rows] == [
+        [source, table]
+        for source in ("**kinesis**", "**paced**")
+        for table in ("`agent_state_by_queue`", "`queue_contact_metrics`")
+    ]
+    for row in rows:
+        assert row[2] == "5 s (default)" and re.fullmatch(r"\*\*(met|NOT met)\*\*", row[8]), row
+    assert [row[7] for row in rows[:2]] == ["boundary → stored ≤ 7 s", "arrival → stored ≤ 12 s"]
+    # The job's own metrics, read over REST from both jobs: the snapshot stage has figures for each.
+    stage = next(line for line in section.splitlines() if line.startswith("| boundary T → its rows leave"))
+    assert re.fullmatch(r"\| .+ \| [\d.,]+ / [\d.,]+ \| [\d.,]+ / [\d.,]+ \|", stage), stage
+    assert "freshness, paced, agent_state_by_queue, out-of-orderness 5 s: boundary → stored p50" in done.stdout
