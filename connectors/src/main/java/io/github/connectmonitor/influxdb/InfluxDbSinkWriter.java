@@ -125,7 +125,9 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("influxdb-writer-" + subtask));
         this.client =
+                // HTTP/1.1: every InfluxDB serves it, and no h2c upgrade is attempted on http URLs.
                 HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
                         .executor(httpExecutor)
                         .connectTimeout(config.requestTimeout())
                         .build();
