@@ -19,20 +19,23 @@ AUDIT_VENV := .venv-audit
 TOOLS := .tools
 TERRAFORM_VERSION := 1.5.7
 TERRAFORM := $(TOOLS)/bin/terraform
+# InfluxDB 1.x for the InfluxDB sink's integration test: Debian's package, fetched and extracted without root.
+INFLUXDB_DEB_SHA256 := fcfddf7937befd82264359feaeb2f46a79f9574656ee0981eb19dcc5a153f55c
+INFLUXD := $(TOOLS)/influxdb/usr/bin/influxd
 
-.PHONY: run test setup venv checkov terraform-cli node build lint format clean security audit-tools bench
+.PHONY: run test setup venv checkov terraform-cli influxdb node build lint format clean security audit-tools bench
 
 run: setup
 	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
 	@$(PY) -m local_stack.demo $(RUN_ARGS)
 
 # The Terraform CLI (built with Go) only for the tests: `make run` needs no Go.
-test: setup terraform-cli
+test: setup terraform-cli influxdb
 	@echo "==> lint (ruff)"
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@echo "==> Java: unit and integration tests (Maven)"
-	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server
+	@$(MVN) $(MVN_FLAGS) verify -Dmoto.server=$(CURDIR)/$(VENV)/bin/moto_server -Dinfluxd.binary=$(CURDIR)/$(INFLUXD)
 	@echo "==> Python: unit and integration tests (pytest)"
 	@CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov TERRAFORM=$(CURDIR)/$(TERRAFORM) $(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory security
@@ -75,6 +78,17 @@ $(TERRAFORM):
 	@command -v go >/dev/null || { echo "error: go not found: install Go 1.21+ (apt-get install golang-go) to build Terraform $(TERRAFORM_VERSION) for tests/infra"; exit 1; }
 	@echo "==> Terraform $(TERRAFORM_VERSION) into $(TOOLS)/bin (MPL release, built from its Go module: about 2 minutes)"
 	@GOBIN=$(CURDIR)/$(TOOLS)/bin go install github.com/hashicorp/terraform@v$(TERRAFORM_VERSION)
+
+influxdb: $(INFLUXD)
+$(INFLUXD):
+	@command -v apt-get >/dev/null || { echo "error: apt-get not found: the InfluxDB integration test takes influxd from Debian's influxdb package"; exit 1; }
+	@echo "==> influxd (Debian package influxdb) into $(TOOLS)/influxdb, no root needed"
+	@rm -rf $(TOOLS)/influxdb-download && mkdir -p $(TOOLS)/influxdb-download
+	@cd $(TOOLS)/influxdb-download && apt-get download influxdb
+	@echo "$(INFLUXDB_DEB_SHA256)  $$(ls $(TOOLS)/influxdb-download/influxdb_*.deb)" | sha256sum -c --quiet - || { echo "error: influxdb .deb checksum mismatch (expected $(INFLUXDB_DEB_SHA256))"; exit 1; }
+	@dpkg -x $(TOOLS)/influxdb-download/influxdb_*.deb $(TOOLS)/influxdb
+	@rm -rf $(TOOLS)/influxdb-download
+	@touch $@
 
 node: local_stack/node_modules/.installed
 local_stack/node_modules/.installed: local_stack/package.json local_stack/package-lock.json

@@ -1,15 +1,12 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.JsonLinesFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 
 /**
@@ -37,15 +34,14 @@ final class DeadLetterWriter implements Closeable {
 
     private final String database;
     private final String table;
-    private final Path path;
     private final Clock clock;
-    private Writer out;
+    private final JsonLinesFile out;
 
     /** @param path JSON Lines file to append to, or null for the log only */
     DeadLetterWriter(String database, String table, Path path, Clock clock) {
         this.database = database;
         this.table = table;
-        this.path = path;
+        this.out = path == null ? null : new JsonLinesFile(path);
         this.clock = clock;
     }
 
@@ -59,24 +55,10 @@ final class DeadLetterWriter implements Closeable {
                 reason,
                 existingVersion == null ? "" : " (existing version " + existingVersion + ")",
                 record);
-        if (path == null) {
+        if (out == null) {
             return;
         }
-        if (out == null) {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            out =
-                    Files.newBufferedWriter(
-                            path,
-                            StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
-        }
-        out.write(toJson(record, source, reason, existingVersion));
-        out.write('\n');
-        out.flush();
+        out.append(toJson(record, source, reason, existingVersion));
     }
 
     String toJson(TimestreamRecord record, Source source, String reason, Long existingVersion) {
@@ -116,41 +98,13 @@ final class DeadLetterWriter implements Closeable {
     }
 
     private static StringBuilder string(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"':
-                    json.append("\\\"");
-                    break;
-                case '\\':
-                    json.append("\\\\");
-                    break;
-                case '\n':
-                    json.append("\\n");
-                    break;
-                case '\r':
-                    json.append("\\r");
-                    break;
-                case '\t':
-                    json.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-            }
-        }
-        return json.append('"');
+        return JsonLinesFile.quote(json, value);
     }
 
     @Override
     public void close() throws IOException {
         if (out != null) {
             out.close();
-            out = null;
         }
     }
 }

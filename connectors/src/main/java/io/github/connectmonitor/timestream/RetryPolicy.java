@@ -22,8 +22,11 @@ import java.util.function.DoubleSupplier;
  *   <li>{@link Outcome#FATAL}: everything else (validation, missing table, access denied): retrying
  *       cannot help, so the job fails with the cause.
  * </ul>
+ *
+ * <p>The attempt limit and the backoff are not Timestream-specific: other sinks of the project (the
+ * InfluxDB sink) use them with their own classification of errors.
  */
-final class RetryPolicy implements Serializable {
+public final class RetryPolicy implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -37,17 +40,18 @@ final class RetryPolicy implements Serializable {
     private final long initialBackoffMillis;
     private final long maxBackoffMillis;
 
-    RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    public RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         this.maxAttempts = maxAttempts;
         this.initialBackoffMillis = initialBackoff.toMillis();
         this.maxBackoffMillis = maxBackoff.toMillis();
     }
 
-    int maxAttempts() {
+    public int maxAttempts() {
         return maxAttempts;
     }
 
-    static Throwable unwrap(Throwable error) {
+    /** The cause inside the wrappers that futures add. */
+    public static Throwable unwrap(Throwable error) {
         Throwable t = error;
         while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
@@ -78,7 +82,7 @@ final class RetryPolicy implements Serializable {
     }
 
     /** Whether another attempt is allowed after {@code attemptsMade} failed ones. */
-    boolean canRetry(int attemptsMade) {
+    public boolean canRetry(int attemptsMade) {
         return attemptsMade < maxAttempts;
     }
 
@@ -89,7 +93,7 @@ final class RetryPolicy implements Serializable {
      * @param attemptsMade failed attempts so far, at least 1
      * @param random values in [0, 1)
      */
-    long backoffMillis(int attemptsMade, DoubleSupplier random) {
+    public long backoffMillis(int attemptsMade, DoubleSupplier random) {
         long cap = initialBackoffMillis;
         for (int i = 1; i < attemptsMade && cap < maxBackoffMillis; i++) {
             cap *= 2;

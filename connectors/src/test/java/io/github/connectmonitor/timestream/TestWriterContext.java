@@ -24,8 +24,9 @@ import java.util.OptionalLong;
 /**
  * What a sink writer gets from a running task, minus the task: a real mailbox owned by the thread
  * that creates this context (run mails with {@code yield}), a manual clock and unregistered metrics.
+ * Public for the other sinks' writer tests.
  */
-final class TestWriterContext implements WriterInitContext {
+public final class TestWriterContext implements WriterInitContext {
 
     private final MailboxExecutor mailbox =
             new MailboxExecutorImpl(
