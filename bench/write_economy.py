@@ -115,7 +115,7 @@ class JobTable:
 
     @property
     def calls_live(self) -> int:
-        """Live, each emission's rows come as one burst and leave within the sink's flush timeout: ceil(rows/100) calls."""
+        """Live, each emission's rows come as one burst, out within the sink's flush timeout: ceil(rows/100) calls."""
         return sum(math.ceil(n / RECORDS_PER_CALL) for n in self.rows_per_emission)
 
     @property
