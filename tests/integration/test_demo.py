@@ -48,6 +48,9 @@ def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
         cwd=REPO_ROOT,
         stdout=output,
         stderr=subprocess.STDOUT,
+        # As from a terminal: a suite started in the background (`make test &`) ignores SIGINT, the demo would
+        # inherit that and Ctrl-C could not reach it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     job_log = tmp_path / "job.log"
     started: set[int] = set()
