@@ -34,7 +34,6 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -51,6 +50,7 @@ from connect_model.ctr import ContactTraceRecord
 from flink_app.config import PROPERTY_GROUPS, properties_document
 from flink_app.outputs import TABLES
 from local_stack.job_output import parse_output_line
+from local_stack.ports import free_port
 from local_stack.processes import ServerFailed
 from local_stack.stack import CREDENTIALS, REPO_ROOT, LocalStack
 from local_stack.timestream import create_tables
@@ -435,12 +435,6 @@ def database_name(variant: Variant) -> str:
     return f"freshness_{source}_ooo{ooo}"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class RecordTee:
     """One simulation for both sources: takes the generator's stream records from `start` on, appends each to the
     paced file (`<arrival ms>\\t<record>` lines) `ahead` seconds before its time, whole lines only, and hands it
@@ -532,7 +526,7 @@ def run_freshness(
                 properties = _properties(
                     run_dir, kinesis_url, endpoints.stream_name, proxy.url, database, ooo, settings
                 )
-                port = _free_port()
+                port = free_port()
                 command = [sys.executable, "-m", "flink_app", "run", "--properties", str(properties)]
                 command += ["--parallelism", str(settings.parallelism), "--rest-port", str(port)]
                 if source == "paced":
