@@ -71,7 +71,7 @@ def source_ddl(name: str, rows: int) -> str:
 
 
 def rows_query(source: str, queues: int) -> str:
-    """Rows in the sink's column order: time, dimensions, version, measures (as `OutputTable.timestream_rows`)."""
+    """Rows in the sink's column order: time, dimensions, version, measures (as `OutputTable.sink_rows`)."""
     measures = ", ".join(f"`{m}`" for m in MEASURES)
     return (
         f"SELECT CAST(TO_TIMESTAMP_LTZ({FIRST_BOUNDARY_MS} + MOD(seq / {queues}, {BOUNDARIES_PER_DAY}) * 10000, 3) "

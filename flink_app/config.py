@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MANAGED_FLINK_PROPERTIES = Path("/etc/flink/application_properties.json")
@@ -61,7 +62,7 @@ def _time_zone(text: str) -> str:
     return text
 
 
-SINK_TYPES = ("print", "timestream")
+SINK_TYPES = ("print", "timestream", "influxdb")
 
 
 def _sink_types(text: str) -> tuple[str, ...]:
@@ -70,6 +71,20 @@ def _sink_types(text: str) -> tuple[str, ...]:
     if not types or unknown:
         raise ValueError(f"must list one or more of {', '.join(SINK_TYPES)} (comma-separated)")
     return types
+
+
+def _http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be a URL such as http://127.0.0.1:8086 or https://HOST:8086")
+    return text.rstrip("/")
+
+
+def _secret_arn(text: str) -> str:
+    parts = text.split(":")
+    if len(parts) < 7 or parts[0] != "arn" or parts[2] != "secretsmanager" or parts[5] != "secret":
+        raise ValueError("must look like arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME")
+    return text
 
 
 def _stream_arn(text: str) -> str:
@@ -182,7 +197,7 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         "types": PropertySpec(
             "timestream",
             _sink_types,
-            "Where results go, comma-separated: timestream, print (the job's stdout, one JSON per row).",
+            "Where results go, comma-separated: timestream, influxdb, print (the job's stdout, one JSON per row).",
         ),
         "timestream.database": PropertySpec("connect_monitor", _text, "Timestream database (created by Terraform)."),
         "timestream.region": PropertySpec(
@@ -193,6 +208,24 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
         "timestream.endpoint": PropertySpec(None, _text, "Endpoint override (local moto); disables discovery."),
         "timestream.dead_letter.path": PropertySpec(
             None, _text, "JSON Lines file for records Timestream rejects (always also logged at WARN)."
+        ),
+        "influxdb.url": PropertySpec(
+            None,
+            _http_url,
+            "InfluxDB base URL (Timestream for InfluxDB: https://ENDPOINT:8086); the job posts to its /write "
+            "(v1 API). Required when sink/types lists influxdb.",
+        ),
+        "influxdb.database": PropertySpec(
+            "connect_monitor", _text, "InfluxDB database (on the InfluxDB 2 engine: the database mapped to a bucket)."
+        ),
+        "influxdb.token.secret_arn": PropertySpec(
+            None,
+            _secret_arn,
+            "Secrets Manager secret holding the InfluxDB API token (the token, or JSON with a token key); "
+            "none: no Authorization header (a local InfluxDB 1.x).",
+        ),
+        "influxdb.dead_letter.path": PropertySpec(
+            None, _text, "JSON Lines file for points InfluxDB refuses (always also logged at WARN)."
         ),
     },
 }
@@ -247,6 +280,10 @@ class SinkConfig:
     timestream_region: str
     timestream_endpoint: str | None
     timestream_dead_letter_path: str | None
+    influxdb_url: str | None
+    influxdb_database: str
+    influxdb_token_secret_arn: str | None
+    influxdb_dead_letter_path: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +347,11 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             "property metrics/agent_state.stale_after.seconds must be a multiple of agent_state.interval.seconds "
             f"({metrics.agent_state_stale_after_seconds} is not a multiple of {metrics.agent_state_interval_seconds})"
         )
+    if "influxdb" in _value(groups, "sink", "types") and _value(groups, "sink", "influxdb.url") is None:
+        raise ConfigError(
+            "property sink/types lists influxdb but sink/influxdb.url is not set: set it to the InfluxDB server's "
+            "base URL (e.g. http://127.0.0.1:8086), or leave influxdb out of sink/types"
+        )
     stream_arn = _value(groups, "source", "stream.arn")
     return JobConfig(
         source=SourceConfig(
@@ -331,6 +373,10 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             timestream_region=_value(groups, "sink", "timestream.region"),
             timestream_endpoint=_value(groups, "sink", "timestream.endpoint"),
             timestream_dead_letter_path=_value(groups, "sink", "timestream.dead_letter.path"),
+            influxdb_url=_value(groups, "sink", "influxdb.url"),
+            influxdb_database=_value(groups, "sink", "influxdb.database"),
+            influxdb_token_secret_arn=_value(groups, "sink", "influxdb.token.secret_arn"),
+            influxdb_dead_letter_path=_value(groups, "sink", "influxdb.dead_letter.path"),
         ),
     )
 

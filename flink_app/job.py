@@ -16,6 +16,7 @@ from pyflink.table import StreamTableEnvironment
 
 from flink_app import outputs
 from flink_app.config import JobConfig, SinkConfig
+from flink_app.influxdb_sink import InfluxDbSink
 from flink_app.timestream_sink import TimestreamSink
 
 DEAD_LETTER_VIEW = "dead_letters"
@@ -68,6 +69,21 @@ def timestream_sink(config: SinkConfig, table: outputs.OutputTable) -> Timestrea
     )
 
 
+def influxdb_sink(config: SinkConfig, table: outputs.OutputTable) -> InfluxDbSink:
+    """One measurement per table, named as the table; the version column is read, not written."""
+    assert config.influxdb_url is not None, "config_from_groups requires sink/influxdb.url with influxdb"
+    return InfluxDbSink(
+        url=config.influxdb_url,
+        database=config.influxdb_database,
+        measurement=table.name,
+        tag_columns=table.dimensions,
+        time_column="time",
+        version_column="version",
+        token_secret_arn=config.influxdb_token_secret_arn,
+        dead_letter_path=config.influxdb_dead_letter_path,
+    )
+
+
 def add_sinks(t_env: StreamTableEnvironment, config: JobConfig, tables: dict[str, outputs.OutputTable]) -> None:
     """Every result table to every configured sink; dead letters always to the job's stdout and log.
     Run the job with `env.execute()` afterwards."""
@@ -79,8 +95,13 @@ def add_sinks(t_env: StreamTableEnvironment, config: JobConfig, tables: dict[str
         if "timestream" in config.sink.types:
             sink_table = f"{table.name}_timestream"
             sink = timestream_sink(config.sink, table)
-            t_env.execute_sql(sink.create_table_sql(sink_table, table.timestream_columns()))
-            statements.add_insert_sql(f"INSERT INTO {sink_table} {table.timestream_rows(table.name)}")
+            t_env.execute_sql(sink.create_table_sql(sink_table, table.sink_columns()))
+            statements.add_insert_sql(f"INSERT INTO {sink_table} {table.sink_rows(table.name)}")
+        if "influxdb" in config.sink.types:
+            sink_table = f"{table.name}_influxdb"
+            influx = influxdb_sink(config.sink, table)
+            t_env.execute_sql(influx.create_table_sql(sink_table, table.sink_columns()))
+            statements.add_insert_sql(f"INSERT INTO {sink_table} {table.sink_rows(table.name)}")
     t_env.execute_sql(print_sink_ddl(outputs.DEAD_LETTER))
     statements.add_insert_sql(f"INSERT INTO {outputs.DEAD_LETTER}_out {outputs.dead_letter_document(DEAD_LETTER_VIEW)}")
     statements.attach_as_datastream()

@@ -31,13 +31,13 @@ class OutputTable:
     def measure_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.measures)
 
-    def timestream_columns(self) -> list[tuple[str, str]]:
-        """Columns of the Timestream sink table: time, dimensions, version, then the measures."""
+    def sink_columns(self) -> list[tuple[str, str]]:
+        """Columns of a store's sink table (Timestream, InfluxDB): time, dimensions, version, then the measures."""
         dimensions = [(d, "STRING") for d in self.dimensions]
         return [("time", "TIMESTAMP(3)"), *dimensions, ("version", "BIGINT"), *self.measures]
 
-    def timestream_rows(self, source_view: str) -> str:
-        """Rows in `timestream_columns` order; `version` is the operators' (a correction has a higher one)."""
+    def sink_rows(self, source_view: str) -> str:
+        """Rows in `sink_columns` order; `version` is the operators' (a correction has a higher one)."""
         columns = ", ".join((*self.dimensions, "version", *self.measure_names))
         return f"SELECT CAST({self.time_column} AS TIMESTAMP(3)) AS `time`, {columns} FROM {source_view}"
 

@@ -41,6 +41,13 @@ def test_file_in_managed_flink_format_overrides_defaults(tmp_path) -> None:
         ({"metrics": {"agent_state.interval.seconds": "0"}}, "must be a positive whole number"),
         ({"source": {"initial.position": "EARLIEST"}}, "must be one of LATEST, TRIM_HORIZON"),
         ({"metrics": {"agent_state.interval.seconds": "7"}}, "must be a multiple of agent_state.interval.seconds"),
+        ({"sink": {"types": "timestream,influx"}}, "must list one or more of print, timestream, influxdb"),
+        ({"sink": {"types": "influxdb"}}, "sink/types lists influxdb but sink/influxdb.url is not set"),
+        ({"sink": {"types": "influxdb", "influxdb.url": "127.0.0.1:8086"}}, "sink/influxdb.url='127.0.0.1:8086'"),
+        (
+            {"sink": {"influxdb.url": "http://h:8086", "influxdb.token.secret_arn": "arn:aws:s3:::bucket"}},
+            "must look like arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+        ),
     ],
 )
 def test_mistakes_fail_fast_naming_the_property(groups, message: str) -> None:
@@ -124,3 +131,19 @@ def test_the_shard_idle_time_reaches_the_connector_in_milliseconds() -> None:
     assert consumer_properties(quick)["flink.shard.idle.interval"] == "5000"
     with pytest.raises(ConfigError, match=r"source/shard\.idle\.seconds"):
         config_from_groups({"source": {"shard.idle.seconds": "0"}})
+
+
+def test_the_influxdb_store_is_configured_by_its_properties() -> None:
+    arn = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:connect-monitor-influxdb-AbCdEf"
+    config = config_from_groups(
+        {
+            "sink": {
+                "types": "influxdb, print",
+                "influxdb.url": "https://db.example:8086/",
+                "influxdb.token.secret_arn": arn,
+            }
+        }
+    )
+    assert config.sink.types == ("influxdb", "print")
+    assert config.sink.influxdb_url == "https://db.example:8086"
+    assert (config.sink.influxdb_database, config.sink.influxdb_token_secret_arn) == ("connect_monitor", arn)
