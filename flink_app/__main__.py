@@ -44,12 +44,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run the same job over a file of raw stream records and write DIR/<table>.jsonl",
         description="The same job graph over a bounded file (one raw stream record per line, .gz too): every "
         "window closes at the end. Writes DIR/<table>.jsonl (one line per record the job writes: time, "
-        "dimensions, measures, version) and DIR/dead_letter.jsonl. The sink group of the properties is ignored.",
+        "dimensions, measures, version) and DIR/dead_letter.jsonl. The sink group of the properties is ignored, "
+        "unless --write-stores.",
     )
     replay.add_argument("--input", type=Path, required=True, help="file of raw stream records, one per line (.gz ok)")
     replay.add_argument("--properties", type=Path, default=None, help="properties JSON in Managed Flink's format")
     replay.add_argument("--output", type=Path, required=True, help="directory for the .jsonl files (created)")
     replay.add_argument("--parallelism", type=int, default=None, help="job parallelism (default: Flink's)")
+    replay.add_argument(
+        "--write-stores",
+        action="store_true",
+        help="also write every result to the stores of sink/types, through the same sinks as a live run",
+    )
     return parser.parse_args(argv)
 
 
@@ -88,8 +94,11 @@ def run(
     job.execute(env, wait=not MANAGED_FLINK_PROPERTIES.exists())
 
 
-def replay(config: JobConfig, input_path: Path, output_dir: Path, parallelism: int | None) -> dict[str, Path]:
-    """Runs the job over `input_path` until its end; returns the written files by table."""
+def replay(
+    config: JobConfig, input_path: Path, output_dir: Path, parallelism: int | None, write_stores: bool = False
+) -> dict[str, Path]:
+    """Runs the job over `input_path` until its end; returns the written files by table. `write_stores`: the
+    results go to the stores of `sink/types` too (e.g. to load a local InfluxDB with the job's own output)."""
     from flink_app import environment, job, sources
 
     env, t_env = environment.create_environments(parallelism=parallelism, checkpoint_seconds=None)
@@ -98,6 +107,8 @@ def replay(config: JobConfig, input_path: Path, output_dir: Path, parallelism: i
     tables = job.register_views(t_env, config, stream)
     output_dir.mkdir(parents=True, exist_ok=True)
     files = job.add_replay_sinks(t_env, tables, output_dir.resolve())
+    if write_stores:
+        job.add_sinks(t_env, config, tables)
     job.execute(env, wait=True)
     return files
 
@@ -139,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flink_app: {error}", file=sys.stderr)
         return 2
     if args.command == "replay":
-        files = replay(config, args.input, args.output, args.parallelism)
+        files = replay(config, args.input, args.output, args.parallelism, args.write_stores)
         for name, path in files.items():
             print(f"{name}: {path}")
         return 0

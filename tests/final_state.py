@@ -48,3 +48,12 @@ def agent_state_matches_reference(records: list[dict[str, Any]], lines: list[str
     missing = {k: v for k, v in expected.items() if k not in actual}
     assert all(k[0] > last[k[1]] for k in missing), sorted(missing)[:5]
     assert all(not any(v["measures"].values()) for v in missing.values()), sorted(missing.items())[:5]
+
+
+def influxdb_state(points: list[Any], dimensions: tuple[str, ...]) -> dict[tuple, dict[str, Any]]:
+    """What InfluxDB holds (`local_stack.influxdb.Point`s: one per series and time, the last write winning),
+    keyed and shaped as `latest` (without the version, which InfluxDB does not keep)."""
+    return {
+        (f"{p.time:%Y-%m-%dT%H:%M:%SZ}", *(p.tags[d] for d in dimensions)): {"dimensions": p.tags, "measures": p.fields}
+        for p in points
+    }

@@ -1,0 +1,132 @@
+"""A real InfluxDB 1.x server (`influxd`, Debian's package, fetched by `make influxdb`) on loopback ports,
+for `make run --store influxdb` and the tests; always stopped by PID. Read back with `query` (InfluxQL over
+HTTP, as Grafana's InfluxDB data source asks) or `points` (every point of a measurement, tags and fields).
+"""
+
+import json
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from local_stack.ports import free_port
+from local_stack.processes import ManagedProcess
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INFLUXD = REPO_ROOT / ".tools" / "influxdb" / "usr" / "bin" / "influxd"
+DATABASE = "connect_monitor"
+
+
+def _config(run_dir: Path, http_port: int, rpc_port: int) -> str:
+    """Everything on 127.0.0.1 or off, everything in `run_dir`, no phoning home."""
+    return f"""reporting-enabled = false
+bind-address = "127.0.0.1:{rpc_port}"
+[meta]
+  dir = "{run_dir / "meta"}"
+  logging-enabled = false
+[data]
+  dir = "{run_dir / "data"}"
+  wal-dir = "{run_dir / "wal"}"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:{http_port}"
+  log-enabled = false
+  pprof-enabled = false
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    measurement: str
+    time: datetime
+    tags: dict[str, str]
+    fields: dict[str, Any]
+
+
+class InfluxDbServer:
+    """`with InfluxDbServer(run_dir) as influx:` then `influx.url`; the database `DATABASE` exists."""
+
+    def __init__(self, run_dir: Path, binary: Path = INFLUXD, database: str = DATABASE) -> None:
+        if not binary.exists():
+            raise FileNotFoundError(f"{binary} is missing: run `make influxdb` (Debian's influxd, no root needed)")
+        self.run_dir = run_dir
+        self.binary = binary
+        self.database = database
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._process: ManagedProcess | None = None
+
+    def start(self) -> "InfluxDbServer":
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        config = self.run_dir / "influxdb.conf"
+        config.write_text(_config(self.run_dir, self.port, free_port()))
+        command = [str(self.binary), "run", "-config", str(config)]
+        self._process = ManagedProcess("influxd", command, self.run_dir / "influxd.log")
+        try:
+            self._process.wait_healthy(f"{self.url}/ping", timeout=30)
+            self.query(f'CREATE DATABASE "{self.database}"')
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+
+    def __enter__(self) -> "InfluxDbServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+    def query(self, influxql: str, epoch: str | None = "ms") -> list[dict[str, Any]]:
+        """The statements' results (`series` of columns and values); an error in any statement raises."""
+        params = {"db": self.database, "q": influxql, **({"epoch": epoch} if epoch else {})}
+        request = urllib.request.Request(
+            f"{self.url}/query", data=urllib.parse.urlencode(params).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            results = json.load(response)["results"]
+        errors = [r["error"] for r in results if "error" in r]
+        if errors:
+            raise ValueError(f"InfluxQL {influxql!r} failed: {'; '.join(errors)}")
+        return results
+
+    def measurements(self) -> list[str]:
+        series = self.query("SHOW MEASUREMENTS")[0].get("series", [])
+        return [row[0] for s in series for row in s["values"]]
+
+    def points(self, measurement: str) -> list[Point]:
+        """Every point of `measurement`: one per series and time (a later write of the same one replaced it)."""
+        tag_keys = self.query(f'SHOW TAG KEYS FROM "{measurement}"')[0].get("series", [])
+        tags = {row[0] for s in tag_keys for row in s["values"]}
+        points = []
+        for series in self.query(f'SELECT * FROM "{measurement}"')[0].get("series", []):
+            columns = series["columns"]
+            for values in series["values"]:
+                row = dict(zip(columns, values, strict=True))
+                at = datetime.fromtimestamp(row.pop("time") / 1000, UTC)
+                points.append(
+                    Point(
+                        measurement,
+                        at,
+                        {k: v for k, v in row.items() if k in tags and v is not None},
+                        {k: v for k, v in row.items() if k not in tags and v is not None},
+                    )
+                )
+        return points
