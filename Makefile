@@ -25,9 +25,11 @@ INFLUXD := $(TOOLS)/influxdb/usr/bin/influxd
 
 .PHONY: run test setup venv checkov terraform-cli influxdb node build lint format clean security audit-tools bench
 
-run: setup
-	@echo "==> make run: local stack + traffic generator + PyFlink job (Ctrl-C stops everything)"
-	@$(PY) -m local_stack.demo $(RUN_ARGS)
+# STORE=influxdb: the job writes to a local InfluxDB (influxd) instead of the local Timestream (moto).
+STORE ?= timestream
+run: setup $(if $(filter influxdb,$(STORE)),influxdb)
+	@echo "==> make run: local stack + traffic generator + PyFlink job, store $(STORE) (Ctrl-C stops everything)"
+	@$(PY) -m local_stack.demo --store $(STORE) $(RUN_ARGS)
 
 # The Terraform CLI (built with Go) only for the tests: `make run` needs no Go.
 test: setup terraform-cli influxdb

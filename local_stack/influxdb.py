@@ -1,9 +1,13 @@
 """A real InfluxDB 1.x server (`influxd`, Debian's package, fetched by `make influxdb`) on loopback ports,
-for `make run --store influxdb` and the tests; always stopped by PID. Read back with `query` (InfluxQL over
+for `make run STORE=influxdb` and the tests; always stopped by PID. Read back with `query` (InfluxQL over
 HTTP, as Grafana's InfluxDB data source asks) or `points` (every point of a measurement, tags and fields).
+
+`python -m local_stack.influxdb URL` prints the newest points of every measurement of a running server.
 """
 
+import argparse
 import json
+import sys
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -42,6 +46,18 @@ bind-address = "127.0.0.1:{rpc_port}"
   log-enabled = false
   pprof-enabled = false
 """
+
+
+def query(url: str, database: str, influxql: str, epoch: str | None = "ms") -> list[dict[str, Any]]:
+    """The statements' results (`series` of columns and values); an error in any statement raises."""
+    params = {"db": database, "q": influxql, **({"epoch": epoch} if epoch else {})}
+    request = urllib.request.Request(f"{url}/query", data=urllib.parse.urlencode(params).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        results = json.load(response)["results"]
+    errors = [r["error"] for r in results if "error" in r]
+    if errors:
+        raise ValueError(f"InfluxQL {influxql!r} failed: {'; '.join(errors)}")
+    return results
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +111,15 @@ class InfluxDbServer:
         return self._process.pid
 
     def query(self, influxql: str, epoch: str | None = "ms") -> list[dict[str, Any]]:
-        """The statements' results (`series` of columns and values); an error in any statement raises."""
-        params = {"db": self.database, "q": influxql, **({"epoch": epoch} if epoch else {})}
-        request = urllib.request.Request(
-            f"{self.url}/query", data=urllib.parse.urlencode(params).encode(), method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            results = json.load(response)["results"]
-        errors = [r["error"] for r in results if "error" in r]
-        if errors:
-            raise ValueError(f"InfluxQL {influxql!r} failed: {'; '.join(errors)}")
-        return results
+        return query(self.url, self.database, influxql, epoch)
+
+    def point_count(self) -> int:
+        """Points stored in every measurement (a measurement's count is that of its most-written field)."""
+        total = 0
+        for measurement in self.measurements():
+            for series in self.query(f'SELECT COUNT(*) FROM "{measurement}"')[0].get("series", []):
+                total += max((v for v in series["values"][0][1:] if isinstance(v, int)), default=0)
+        return total
 
     def measurements(self) -> list[str]:
         series = self.query("SHOW MEASUREMENTS")[0].get("series", [])
@@ -130,3 +144,27 @@ class InfluxDbServer:
                     )
                 )
         return points
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_stack.influxdb", description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the server, e.g. http://127.0.0.1:8086 (make run prints it)")
+    parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--limit", type=int, default=5, help="newest points per measurement (default 5)")
+    args = parser.parse_args(argv)
+    try:
+        series = query(args.url, args.database, "SHOW MEASUREMENTS")[0].get("series", [])
+        for measurement in [row[0] for s in series for row in s["values"]]:
+            print(f"== {measurement}")
+            newest = f'SELECT * FROM "{measurement}" ORDER BY time DESC LIMIT {args.limit}'
+            for result in query(args.url, args.database, newest, epoch=None)[0].get("series", []):
+                for values in result["values"]:
+                    print("  " + ", ".join(f"{c}={v}" for c, v in zip(result["columns"], values, strict=True)))
+    except (OSError, ValueError) as error:
+        print(f"error: {args.url}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

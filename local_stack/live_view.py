@@ -140,12 +140,12 @@ def contacts(view: JobView, rolling_minutes: int) -> Table:
     return table
 
 
-def render(view: JobView, elapsed: float, timestream_records: int, rolling_minutes: int) -> Group:
+def render(view: JobView, elapsed: float, store_line: str, rolling_minutes: int) -> Group:
+    """`store_line`: what the local store holds and how to look at it (`local_stack.demo`)."""
     with view.lock:
         caption = (
             "dead letters: "
             + (", ".join(f"{k} {v}" for k, v in sorted(view.dead_letters.items())) or "none yet")
-            + f"   ·   local Timestream: {timestream_records} records written"
-            + "\n`python -m local_stack.timestream` prints its latest rows   ·   Ctrl-C stops everything"
+            + f"   ·   {store_line}   ·   Ctrl-C stops everything"
         )
         return Group(queues_now(view, elapsed), contacts(view, rolling_minutes), caption)

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from local_stack import influxdb
 from local_stack.job_output import parse_output_line
+from local_stack.moto_server import RECORDING_FILE
+from local_stack.timestream import written_records
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -41,10 +45,26 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
+def stored_snapshot_times(store: str, run_dir: Path) -> set[str]:
+    """The agent-state snapshot times the demo's local store holds."""
+    if store == "timestream":
+        records = written_records(run_dir / RECORDING_FILE)
+        return {f"{r.time:%Y-%m-%dT%H:%M:%SZ}" for r in records if r.table == "agent_state_by_queue"}
+    found = re.search(r"InfluxDB (http://127\.0\.0\.1:\d+)", (run_dir / "demo.out").read_text())
+    assert found, "the demo names its InfluxDB"
+    points = influxdb.query(found.group(1), influxdb.DATABASE, 'SELECT * FROM "agent_state_by_queue"')
+    return {
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(values[0] / 1000))
+        for series in points[0].get("series", [])
+        for values in series["values"]
+    }
+
+
+@pytest.mark.parametrize("store", ["timestream", "influxdb"])
+def test_demo_shows_snapshots_and_ctrl_c_stops_everything(store: str, tmp_path) -> None:
     output = (tmp_path / "demo.out").open("w")
     demo = subprocess.Popen(
-        [sys.executable, "-m", "local_stack.demo", "--agents", "20", "--run-dir", str(tmp_path)],
+        [sys.executable, "-m", "local_stack.demo", "--agents", "20", "--run-dir", str(tmp_path), "--store", store],
         cwd=REPO_ROOT,
         stdout=output,
         stderr=subprocess.STDOUT,
@@ -67,8 +87,13 @@ def test_demo_shows_snapshots_and_ctrl_c_stops_everything(tmp_path) -> None:
                         break
         assert snapshot is not None, "no snapshot from the job within 150 s; see " + str(tmp_path)
         assert snapshot["measures"]["agents_online"] >= 1
+        deadline = time.monotonic() + 30
+        while snapshot["time"] not in stored_snapshot_times(store, tmp_path) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert snapshot["time"] in stored_snapshot_times(store, tmp_path), f"the snapshot is stored in {store}"
         started = descendants(demo.pid)
-        assert len(started) >= 4, "kinesis-local, moto, the job (and its JVM) and the generator run"
+        servers = 3 if store == "influxdb" else 2
+        assert len(started) >= servers + 2, "the local servers, the job (and its JVM) and the generator run"
         demo.send_signal(signal.SIGINT)
         try:
             assert demo.wait(timeout=60) == 0

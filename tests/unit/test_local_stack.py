@@ -60,7 +60,7 @@ def test_the_live_view_shows_the_newest_version_of_each_series_and_how_often_it_
     assert today["measures"]["contacts_queued"] == 4, "the newest day, at its highest version"
     assert view.rewrites("queue_contact_metrics_daily", today, ("Sales", "VOICE")) == 1
     console = Console(file=io.StringIO(), width=200)
-    console.print(render(view, 0.0, 0, 15))
+    console.print(render(view, 0.0, "local Timestream: 0 records written", 15))
     screen = console.file.getvalue()
     assert "Queues now" in screen and "1:15" in screen, "In queue and Oldest (1 min 15 s)"
     assert "the last 15 minutes" in screen
