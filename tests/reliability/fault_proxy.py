@@ -1,18 +1,24 @@
-"""A fault-injecting HTTP proxy for Timestream's WriteRecords, on loopback, in front of moto.
+"""A fault-injecting HTTP proxy for a store's write calls, on loopback, in front of the real local server:
+Timestream's WriteRecords in front of moto (`TIMESTREAM`), or InfluxDB's `/write` in front of influxd
+(`INFLUXDB`).
 
-moto never throttles, fails or rejects; this proxy makes it do what the real service does on a bad day, on a
-seeded schedule, so a test can check that the sink retries, recovers and loses nothing:
+Neither local server throttles or fails; this proxy makes them do what the real service does on a bad day,
+on a seeded schedule, so a test can check that the sink retries, recovers and loses nothing:
 
-- `throttle`: HTTP 400 with a `ThrottlingException` JSON body, as Timestream answers;
-- `server_error`: HTTP 500 `InternalServerException`;
+- `throttle`: as the store answers it: Timestream HTTP 400 `ThrottlingException`, InfluxDB HTTP 429;
+- `server_error`: HTTP 500 (Timestream's `InternalServerException`, InfluxDB's `{"error": ...}`);
 - `drop`: the request is read and the connection closed (reset) without an answer;
 - `slow`: the answer is held back `slow_seconds` (longer than the sink's request timeout), then the request is
-  forwarded anyway, so the write lands late, after the client gave up and retried: a duplicate, as in life;
-- rejection: records whose dimensions match `reject_where` are answered with `RejectedRecordsException`
-  (reason and `ExistingVersion`) while the rest of the request is written, which is Timestream's contract.
+  forwarded anyway, so the write lands late, after the client gave up and retried: a duplicate, as in life.
+  With `slow_lands_late=False` the request is forwarded at once and only the answer is late: the same retry
+  and duplicate, without the write overtaking a later one (InfluxDB has no version to refuse a stale write
+  with: connectors/README.md, "Versions");
+- rejection: the records (Timestream) or points (InfluxDB) whose dimensions or tags match `reject_where` are
+  refused while the rest of the request is written, which is each store's contract: Timestream answers
+  `RejectedRecordsException` (reason and `ExistingVersion`), InfluxDB 1.x HTTP 400 "partial write ... dropped=N".
 
-Only `WriteRecords` calls are subject to faults; everything else passes through. Faults apply to the first
-`len(schedule)` WriteRecords calls, in the (seeded, shuffled) order of the schedule; later calls pass.
+Only write calls are subject to faults; everything else passes through. Faults apply to the first
+`len(schedule)` write calls, in the (seeded, shuffled) order of the schedule; later calls pass.
 """
 
 import http.client
@@ -33,6 +39,27 @@ from urllib.parse import urlsplit
 FAULTS = ("throttle", "server_error", "drop", "slow")
 ERROR_PREFIX = "com.amazonaws.timestream.v20181101#"
 PASS = "pass"
+TIMESTREAM = "timestream"
+INFLUXDB = "influxdb"
+
+
+def line_tags(line: str) -> dict[str, str]:
+    """The tags of one line of InfluxDB line protocol (`measurement,k=v,k2=v\\ 2 fields time`), unescaped."""
+    parts, current, index = [], [], 0
+    while index < len(line) and line[index] != " ":
+        char = line[index]
+        if char == "\\" and index + 1 < len(line):
+            current.append(line[index + 1])
+            index += 2
+            continue
+        if char == ",":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    parts.append("".join(current))
+    return dict(part.split("=", 1) for part in parts[1:])
 
 
 def fault_schedule(seed: int, counts: dict[str, int], passes: int) -> list[str]:
@@ -64,7 +91,13 @@ class FaultProxy:
         reject_reason: str = "The record version 1 is lower than the existing version 2. A higher version is "
         "required to update the measure value.",
         existing_version: int | None = 2,
+        store: str = TIMESTREAM,
+        slow_lands_late: bool = True,
     ) -> None:
+        self.slow_lands_late = slow_lands_late
+        if store not in (TIMESTREAM, INFLUXDB):
+            raise ValueError(f"store must be {TIMESTREAM} or {INFLUXDB}, got {store!r}")
+        self.store = store
         target = urlsplit(upstream)
         self.upstream_host, self.upstream_port = target.hostname or "127.0.0.1", target.port or 80
         self.schedule = list(schedule)
@@ -108,10 +141,14 @@ class FaultProxy:
 
     # --- one request -------------------------------------------------------------------------------------------
 
+    def _is_write(self, handler: BaseHTTPRequestHandler) -> bool:
+        if self.store == INFLUXDB:
+            return handler.command == "POST" and urlsplit(handler.path).path == "/write"
+        return handler.headers.get("X-Amz-Target", "").endswith(".WriteRecords")
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-        target = handler.headers.get("X-Amz-Target", "")
-        if not target.endswith(".WriteRecords"):
+        if not self._is_write(handler):
             self._forward_and_answer(handler, body)
             return
         with self.log.lock:
@@ -122,17 +159,44 @@ class FaultProxy:
             self.log.timeline.append((time.monotonic(), fault))
             if fault != PASS:
                 self.log.injected[fault] += 1
-        if fault == "throttle":
+        if fault == "throttle" and self.store == INFLUXDB:
+            self._answer_influxdb(handler, 429, "too many requests")
+        elif fault == "throttle":
             self._answer(handler, 400, "ThrottlingException", {"Message": "Rate exceeded"})
+        elif fault == "server_error" and self.store == INFLUXDB:
+            self._answer_influxdb(handler, 500, "internal error")
         elif fault == "server_error":
             self._answer(handler, 500, "InternalServerException", {"Message": "Internal server error"})
         elif fault == "drop":
             self._reset(handler)
+        elif fault == "slow" and not self.slow_lands_late:
+            self._forward(dict(handler.headers), body, handler.path)  # stored now, answered too late
+            self._stopping.wait(self.slow_seconds)
+            self._reset(handler)
         elif fault == "slow":
             self._stopping.wait(self.slow_seconds)  # the client has timed out by now
             self._forward_and_answer(handler, body)  # the write lands anyway, late
+        elif self.store == INFLUXDB:
+            self._write_points_with_rejections(handler, body)
         else:
             self._write_with_rejections(handler, body)
+
+    def _write_points_with_rejections(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        """As InfluxDB 1.x answers a batch with bad points: the good ones are stored, the answer is 400."""
+        lines = body.decode().splitlines()
+        rejected = [line for line in lines if self.reject_where is not None and self.reject_where(line_tags(line))]
+        if not rejected:
+            self._forward_and_answer(handler, body)
+            return
+        kept = [line for line in lines if line not in rejected]
+        if kept:
+            status, _, _ = self._forward(dict(handler.headers), "\n".join(kept).encode(), handler.path)
+            if status != 204:
+                self._answer_influxdb(handler, 500, f"upstream answered {status}")
+                return
+        with self.log.lock:
+            self.log.rejected_records += [{"line": line, "tags": line_tags(line)} for line in rejected]
+        self._answer_influxdb(handler, 400, f"partial write: {self.reject_reason} dropped={len(rejected)}")
 
     def _write_with_rejections(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         request = json.loads(body)
@@ -171,20 +235,22 @@ class FaultProxy:
 
     # --- upstream and answers ----------------------------------------------------------------------------------
 
-    def _forward(self, headers: dict[str, str], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _forward(
+        self, headers: dict[str, str], body: bytes, path: str = "/"
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         connection = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=30)
         try:
             skip = {"host", "content-length", "connection", "transfer-encoding"}
             sent = {k: v for k, v in headers.items() if k.lower() not in skip}
             sent["Content-Length"] = str(len(body))
-            connection.request("POST", "/", body=body, headers=sent)
+            connection.request("POST", path, body=body, headers=sent)
             response = connection.getresponse()
             return response.status, response.getheaders(), response.read()
         finally:
             connection.close()
 
     def _forward_and_answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
-        status, headers, payload = self._forward(dict(handler.headers), body)
+        status, headers, payload = self._forward(dict(handler.headers), body, handler.path)
         try:
             handler.send_response(status)
             for name, value in headers:
@@ -201,6 +267,16 @@ class FaultProxy:
         handler.send_response(status)
         handler.send_header("Content-Type", "application/x-amz-json-1.0")
         handler.send_header("x-amzn-RequestId", f"fault-{time.monotonic_ns()}")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    @staticmethod
+    def _answer_influxdb(handler: BaseHTTPRequestHandler, status: int, error: str) -> None:
+        payload = json.dumps({"error": error}).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("X-Influxdb-Version", "1.6.7")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)

@@ -1,9 +1,14 @@
-"""Sink faults: the real Timestream sink, driven from PyFlink SQL, through a fault-injecting proxy to moto.
+"""Sink faults: the real sinks (Timestream, InfluxDB), driven from PyFlink SQL, through a fault-injecting proxy
+to the real local server (moto's Timestream, influxd).
 
 The proxy (`fault_proxy.py`) throttles, answers 500, drops connections and answers too late, on a seeded
-schedule; the sink must retry until every row is stored exactly as written. moto stores every request as
-sent (duplicates from retries included, CommonAttributes not merged), so the checks rebuild Timestream's view
-from moto's request recording: per time + dimensions, the record with the highest version.
+schedule; the sink must retry until every row is stored exactly as written. Each test runs once per store,
+against that store's own view of what it holds:
+
+- Timestream: moto stores every request as sent (duplicates from retries included, CommonAttributes not
+  merged), so the checks rebuild Timestream's view from moto's request recording: per time + dimensions, the
+  record with the highest version.
+- InfluxDB: influxd is queried (InfluxQL over HTTP); it keeps one point per series and time, the last write.
 """
 
 import json
@@ -15,10 +20,13 @@ from typing import Any
 
 import pytest
 
+from flink_app.async_sink import AsyncSinkSettings
+from flink_app.influxdb_sink import InfluxDbSink
 from flink_app.timestream_sink import TimestreamSink
+from local_stack.influxdb import INFLUXD, InfluxDbServer
 from local_stack.moto_server import MotoServer
 from tests.moto_timestream import CREDENTIALS, DATABASE, REGION, MotoTimestream
-from tests.reliability.fault_proxy import FAULTS, FaultProxy, fault_schedule
+from tests.reliability.fault_proxy import FAULTS, INFLUXDB, TIMESTREAM, FaultProxy, fault_schedule
 
 pytestmark = pytest.mark.integration
 
@@ -43,6 +51,134 @@ COLUMNS = [
 ]
 
 
+SINK_SETTINGS: dict[str, Any] = {
+    "retry_max_attempts": 20,  # more than the faults in the schedule: a batch can meet every one and pass
+    "retry_initial_backoff": timedelta(milliseconds=10),
+    "retry_max_backoff": timedelta(milliseconds=100),
+    "request_timeout": REQUEST_TIMEOUT,
+    "batch_max_size": 25,
+    "max_inflight_requests": 2,
+    "flush_buffer_timeout": timedelta(milliseconds=100),
+}
+DIMENSIONS = ("instance_id", "queue_id", "queue_name")
+
+# A stored point, whatever the store: dimensions, typed measures, and the version where the store keeps one.
+Stored = dict[str, Any]
+
+
+class TimestreamStore:
+    """moto's Timestream: the view rebuilt from its request recording (see the module docstring)."""
+
+    name = TIMESTREAM
+    keeps_versions = True
+    slow_lands_late = True  # a late write of an older version is refused by the version check
+
+    def __init__(self, moto: MotoTimestream) -> None:
+        self.moto = moto
+        self.url = moto.url
+
+    def create_table(self, table: str) -> None:
+        self.moto.create_table(table)
+
+    def sink(self, url: str, table: str, dead_letters: Path) -> TimestreamSink:
+        return TimestreamSink(
+            database=DATABASE,
+            table=table,
+            region=REGION,
+            endpoint=url,
+            access_key_id=CREDENTIALS["aws_access_key_id"],
+            secret_access_key=CREDENTIALS["aws_secret_access_key"],
+            measure_name="queue_state",
+            dimension_columns=DIMENSIONS,
+            time_column="time",
+            version_column="version",
+            dead_letter_path=str(dead_letters),
+            **SINK_SETTINGS,
+        )
+
+    def final_state(self, table: str) -> dict[tuple[str, str], Stored]:
+        """Timestream's view: CommonAttributes merged, one record per (queue, time), the highest version wins."""
+        state: dict[tuple[str, str], Stored] = {}
+        for request in self.moto.write_requests(table):
+            common = request.get("CommonAttributes", {})
+            for record in request["Records"]:
+                dimensions = {
+                    d["Name"]: d["Value"] for d in common.get("Dimensions", []) + record.get("Dimensions", [])
+                }
+                merged = {**common, **record}
+                values = {m["Name"]: (m["Type"], m["Value"]) for m in record["MeasureValues"]}
+                assert values["agents_online"][0] == "BIGINT" and values["avg_wait"][0] == "DOUBLE"
+                assert values["status"][0] == "VARCHAR"
+                point = {
+                    "dimensions": dimensions,
+                    "version": merged.get("Version", 1),
+                    "measures": {
+                        "agents_online": int(values["agents_online"][1]),
+                        "avg_wait": float(values["avg_wait"][1]),
+                        "status": values["status"][1],
+                    },
+                }
+                key = (dimensions["queue_id"], merged["Time"])
+                if key not in state or point["version"] > state[key]["version"]:
+                    state[key] = point
+        return state
+
+    def raw_count(self, table: str) -> int:
+        return len(self.moto.stored(table))
+
+    def letter_key(self, letter: dict[str, Any]) -> tuple[str, str]:
+        assert (letter["source"], letter["database"], letter["table"]) == ("service", DATABASE, letter["table"])
+        assert letter["existingVersion"] == 2
+        return letter["record"]["dimensions"]["queue_id"], str(letter["record"]["time"])
+
+
+class InfluxDbStore:
+    """influxd: what it answers to InfluxQL."""
+
+    name = INFLUXDB
+    keeps_versions = False  # InfluxDB keeps the last write of a series and time
+    # No version refuses a stale write that overtakes its correction: a limit of the store, documented in
+    # connectors/README.md ("Versions"), not something a sink can test away. The retry and duplicate are tested.
+    slow_lands_late = False
+
+    def __init__(self, server: InfluxDbServer) -> None:
+        self.server = server
+        self.url = server.url
+
+    def create_table(self, table: str) -> None:
+        """A measurement needs no creating; an earlier test's points of it would count, so none may exist."""
+        assert table not in self.server.measurements()
+
+    def sink(self, url: str, table: str, dead_letters: Path) -> InfluxDbSink:
+        return InfluxDbSink(
+            url=url,
+            database=self.server.database,
+            measurement=table,
+            tag_columns=DIMENSIONS,
+            time_column="time",
+            version_column="version",
+            dead_letter_path=str(dead_letters),
+            **SINK_SETTINGS,
+        )
+
+    def final_state(self, table: str) -> dict[tuple[str, str], Stored]:
+        return {
+            (p.tags["queue_id"], str(int(p.time.timestamp() * 1000))): {
+                "dimensions": p.tags,
+                "version": None,
+                "measures": p.fields,
+            }
+            for p in self.server.points(table)
+        }
+
+    def raw_count(self, table: str) -> int:
+        return len(self.server.points(table))
+
+    def letter_key(self, letter: dict[str, Any]) -> tuple[str, str]:
+        assert (letter["source"], letter["database"], letter["status"]) == ("server", self.server.database, 400)
+        return letter["line"].split("queue_id=", 1)[1].split(",", 1)[0], str(letter["time"])
+
+
 @pytest.fixture(scope="module")
 def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoTimestream]:
     for path, fix in ((MOTO_SERVER, "run `make venv`"), (JAR, "build it with `make build`")):
@@ -50,6 +186,21 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoTimestream]:
             pytest.fail(f"{path} is missing: {fix}")
     with MotoServer(tmp_path_factory.mktemp("moto")) as server:
         yield MotoTimestream(server.url, server.recording)
+
+
+@pytest.fixture(scope="module")
+def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxDbServer]:
+    if not INFLUXD.exists():
+        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
+    with InfluxDbServer(tmp_path_factory.mktemp("influxdb")) as server:
+        yield server
+
+
+@pytest.fixture(params=[TIMESTREAM, INFLUXDB])
+def store(request: pytest.FixtureRequest) -> TimestreamStore | InfluxDbStore:
+    if request.param == TIMESTREAM:
+        return TimestreamStore(request.getfixturevalue("moto"))
+    return InfluxDbStore(request.getfixturevalue("influxdb"))
 
 
 def expected_rows() -> dict[tuple[str, str], dict[str, Any]]:
@@ -94,22 +245,7 @@ def write_input(path: Path) -> Path:
     return path
 
 
-def final_state(requests: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """Timestream's view: CommonAttributes merged, one record per (queue, time), the highest version wins."""
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    for request in requests:
-        common = request.get("CommonAttributes", {})
-        for record in request["Records"]:
-            dimensions = {d["Name"]: d["Value"] for d in common.get("Dimensions", []) + record.get("Dimensions", [])}
-            merged = {**common, **record, "Dimensions": dimensions}
-            merged["MeasureValues"] = {m["Name"]: (m["Type"], m["Value"]) for m in record["MeasureValues"]}
-            key = (dimensions["queue_id"], merged["Time"])
-            if key not in state or merged.get("Version", 1) > state[key].get("Version", 1):
-                state[key] = merged
-    return state
-
-
-def run_insert(sink: TimestreamSink, source: Path) -> float:
+def run_insert(sink: AsyncSinkSettings, source: Path) -> float:
     from pyflink.table import EnvironmentSettings, TableEnvironment
 
     t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
@@ -122,61 +258,34 @@ def run_insert(sink: TimestreamSink, source: Path) -> float:
         f"CREATE TEMPORARY TABLE rows_in ({columns}) WITH "
         f"('connector' = 'filesystem', 'path' = '{source}', 'format' = 'json')"
     )
-    t_env.execute_sql(sink.create_table_sql("ts_out", COLUMNS))
+    t_env.execute_sql(sink.create_table_sql("sink_out", COLUMNS))
     started = time.monotonic()
-    t_env.execute_sql("INSERT INTO ts_out SELECT * FROM rows_in").wait(180_000)
+    t_env.execute_sql("INSERT INTO sink_out SELECT * FROM rows_in").wait(180_000)
     return time.monotonic() - started
 
 
-def sink_through(proxy: FaultProxy, table: str, dead_letters: Path, **overrides: Any) -> TimestreamSink:
-    settings: dict[str, Any] = {
-        "retry_max_attempts": 20,  # more than the faults in the schedule: a batch can meet every one and pass
-        "retry_initial_backoff": timedelta(milliseconds=10),
-        "retry_max_backoff": timedelta(milliseconds=100),
-        "request_timeout": REQUEST_TIMEOUT,
-        "batch_max_size": 25,
-        "max_inflight_requests": 2,
-        "flush_buffer_timeout": timedelta(milliseconds=100),
-        **overrides,
-    }
-    return TimestreamSink(
-        database=DATABASE,
-        table=table,
-        region=REGION,
-        endpoint=proxy.url,
-        access_key_id=CREDENTIALS["aws_access_key_id"],
-        secret_access_key=CREDENTIALS["aws_secret_access_key"],
-        measure_name="queue_state",
-        dimension_columns=("instance_id", "queue_id", "queue_name"),
-        time_column="time",
-        version_column="version",
-        dead_letter_path=str(dead_letters),
-        **settings,
-    )
-
-
-def assert_landed_as_written(state: dict[tuple[str, str], dict[str, Any]], expected: dict) -> None:
+def assert_landed_as_written(store: TimestreamStore | InfluxDbStore, state: dict, expected: dict) -> None:
     assert set(state) == set(expected), "every (queue, time) point is stored, and nothing else"
     for key, row in expected.items():
-        record = state[key]
-        assert record["Dimensions"] == {"instance_id": "i-1", "queue_id": key[0], "queue_name": row["queue_name"]}
-        assert record["Version"] == row["version"]
-        assert record["MeasureValues"] == {
-            "agents_online": ("BIGINT", str(row["agents_online"])),
-            "avg_wait": ("DOUBLE", repr(row["avg_wait"])),
-            "status": ("VARCHAR", row["status"]),
-        }, key
+        point = state[key]
+        assert point["dimensions"] == {"instance_id": "i-1", "queue_id": key[0], "queue_name": row["queue_name"]}
+        if store.keeps_versions:
+            assert point["version"] == row["version"]
+        want = {"agents_online": row["agents_online"], "avg_wait": row["avg_wait"], "status": row["status"]}
+        assert point["measures"] == want, key
 
 
-def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(moto: MotoTimestream, tmp_path: Path) -> None:
+def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(store, tmp_path: Path) -> None:
     table = "faults"
-    moto.create_table(table)
+    store.create_table(table)
     counts = {"throttle": 4, "server_error": 3, "drop": 3, "slow": 2}
     schedule = fault_schedule(SEED, counts, passes=6)
     dead_letters = tmp_path / "dead-letters.jsonl"
-    with FaultProxy(moto.url, schedule, slow_seconds=SLOW) as proxy:
-        elapsed = run_insert(sink_through(proxy, table, dead_letters), write_input(tmp_path / "rows.jsonl"))
-        time.sleep(SLOW)  # let the last late (slow) write land before reading moto
+    with FaultProxy(
+        store.url, schedule, slow_seconds=SLOW, store=store.name, slow_lands_late=store.slow_lands_late
+    ) as proxy:
+        elapsed = run_insert(store.sink(proxy.url, table, dead_letters), write_input(tmp_path / "rows.jsonl"))
+        time.sleep(SLOW)  # let the last late (slow) write land before reading the store
     log = proxy.log
     first = log.timeline[0][0]
     writes_took = log.timeline[-1][0] - first
@@ -186,40 +295,37 @@ def test_throttling_5xx_dropped_and_slow_answers_lose_nothing(moto: MotoTimestre
     sent_batches = {body for body in log.request_bodies}
     assert log.write_requests >= len(sent_batches) + sum(counts.values()) - counts["slow"], "every fault was retried"
     assert log.write_requests > len(sent_batches), "more requests than batches: retries happened"
-    assert_landed_as_written(final_state(moto.write_requests(table)), expected_rows())
+    assert_landed_as_written(store, store.final_state(table), expected_rows())
     assert not dead_letters.exists(), "a transient fault never dead-letters a record"
     print(
-        f"\nsink faults: {len(expected_rows())} points ({len(sent_batches)} distinct batches) written through "
-        f"{log.write_requests} WriteRecords calls with {dict(log.injected)} injected, first to last call "
-        f"{writes_took:.1f} s (job {elapsed:.1f} s with start-up); "
-        f"moto holds {len(moto.stored(table))} raw records (duplicates from late writes included)"
+        f"\nsink faults ({store.name}): {len(expected_rows())} points ({len(sent_batches)} distinct batches) written "
+        f"through {log.write_requests} write calls with {dict(log.injected)} injected, first to last call "
+        f"{writes_took:.1f} s (job {elapsed:.1f} s with start-up); the store holds {store.raw_count(table)} raw "
+        "records (Timestream: duplicates from late writes included)"
     )
 
 
-def test_rejected_records_go_to_the_dead_letter_file_and_the_rest_is_stored(
-    moto: MotoTimestream, tmp_path: Path
-) -> None:
+def test_rejected_records_go_to_the_dead_letter_file_and_the_rest_is_stored(store, tmp_path: Path) -> None:
     table = "rejections"
-    moto.create_table(table)
+    store.create_table(table)
     rejected_queues = {"q-03", "q-17"}
     dead_letters = tmp_path / "dead-letters-{subtask}.jsonl"
     with FaultProxy(
-        moto.url,
+        store.url,
         fault_schedule(SEED, {"throttle": 2}, passes=2),
         reject_where=lambda d: d["queue_id"] in rejected_queues,
+        store=store.name,
     ) as proxy:
-        run_insert(sink_through(proxy, table, dead_letters), write_input(tmp_path / "rows.jsonl"))
+        run_insert(store.sink(proxy.url, table, dead_letters), write_input(tmp_path / "rows.jsonl"))
 
     expected = expected_rows()
     rejected = {k for k in expected if k[0] in rejected_queues}
     letters = [json.loads(line) for line in (tmp_path / "dead-letters-0.jsonl").read_text().splitlines()]
     # Both versions of a corrected point are rejected (each write separately), so count writes, not points.
     rejected_writes = sum(expected[k]["version"] for k in rejected)
-    assert len(letters) == len(proxy.log.rejected_records) == rejected_writes
-    for letter in letters:
-        assert (letter["source"], letter["database"], letter["table"]) == ("service", DATABASE, table)
-        assert letter["reason"] == proxy.reject_reason and letter["existingVersion"] == 2
-        assert letter["record"]["dimensions"]["queue_id"] in rejected_queues
-    assert {(x["record"]["dimensions"]["queue_id"], str(x["record"]["time"])) for x in letters} == rejected
-    state = final_state(moto.write_requests(table))
-    assert_landed_as_written(state, {k: v for k, v in expected.items() if k not in rejected})
+    assert len(letters) == rejected_writes
+    assert {json.dumps(r, sort_keys=True) for r in proxy.log.rejected_records} and all(
+        proxy.reject_reason in letter["reason"] for letter in letters
+    ), "each letter carries the store's own reason"
+    assert {store.letter_key(letter) for letter in letters} == rejected
+    assert_landed_as_written(store, store.final_state(table), {k: v for k, v in expected.items() if k not in rejected})
