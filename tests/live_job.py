@@ -33,9 +33,12 @@ def watermark_tick(index: int, at: datetime) -> str:
     )
 
 
-def write_properties(stack: StackEndpoints, tmp_path: Path, metrics: dict[str, str] | None = None) -> Path:
-    """The job reads the local stream from its start and writes to stdout and the local Timestream; `metrics`
-    (default: contact windows written at most every second) tunes the figures."""
+def write_properties(
+    stack: StackEndpoints, tmp_path: Path, metrics: dict[str, str] | None = None, influxdb_url: str | None = None
+) -> Path:
+    """The job reads the local stream from its start and writes to stdout and the local Timestream (and to the
+    InfluxDB at `influxdb_url`, if given); `metrics` (default: contact windows written at most every second)
+    tunes the figures."""
     properties = tmp_path / "application_properties.json"
     source = {
         "aws.endpoint": stack.kinesis_url,
@@ -49,6 +52,12 @@ def write_properties(stack: StackEndpoints, tmp_path: Path, metrics: dict[str, s
         "timestream.endpoint": stack.moto_url,
         "timestream.dead_letter.path": str(tmp_path / "timestream-rejected.jsonl"),
     }
+    if influxdb_url is not None:
+        sink |= {
+            "types": "print,timestream,influxdb",
+            "influxdb.url": influxdb_url,
+            "influxdb.dead_letter.path": str(tmp_path / "influxdb-refused.jsonl"),
+        }
     metrics = metrics or {"contact.emit_interval.seconds": "1"}
     properties.write_text(json.dumps(properties_document({"source": source, "sink": sink, "metrics": metrics})))
     return properties

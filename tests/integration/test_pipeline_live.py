@@ -6,8 +6,9 @@ state (highest version per key) must equal the independent references: agent-sta
 closed boundary (zeros included), the contact metrics of all three views (tumbling windows, a rolling
 span other than the default, local days in a zone whose midnight falls inside the run), and the live
 queue (exact where no late record can change a row, within the reference's bounds where one can);
-every junk record must come out as a dead letter; the local Timestream must hold the same; and a
-replay of the same records must give the same figures. Records are sent while the job runs, as Connect sends them
+every junk record must come out as a dead letter; both stores the job writes to at once, the local Timestream
+(moto) and a local InfluxDB (influxd), must hold the same; and a replay of the same records must give the same
+figures. Records are sent while the job runs, as Connect sends them
 (a backlog read from TRIM_HORIZON is the subject of docs/ARCHITECTURE.md, "Event time").
 """
 
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +27,7 @@ import pytest
 
 from flink_app.config import properties_document
 from flink_app.outputs import TABLES
+from local_stack.influxdb import INFLUXD, InfluxDbServer
 from local_stack.job_output import parse_output_line
 from local_stack.stack import CREDENTIALS
 from local_stack.timestream import create_tables, final_state, written_records
@@ -63,7 +66,42 @@ TICK_AGENTS = 16
 SPEEDUP = 10.0
 
 
-def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
+STORES = ("timestream", "influxdb")
+Stored = dict[str, dict[tuple, dict]]  # table -> (time, dimensions but the queue name) -> queue_name, measures
+
+
+def timestream_tables(recording: Path) -> Stored:
+    """What moto's Timestream keeps: per time and dimensions, the record with the highest version. A dimension
+    without a value (the live queue's rows of a queue whose name the job has not seen) is not sent."""
+    tables: Stored = {}
+    for r in final_state(written_records(recording)).values():
+        dims = {d: r.dimensions.get(d, "") for d in TABLES[r.table].dimensions}
+        key = (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", *(dims[d] for d in TABLES[r.table].dimensions if d != "queue_name"))
+        tables.setdefault(r.table, {})[key] = {"queue_name": dims["queue_name"], "measures": r.measures}
+    return tables
+
+
+def influxdb_tables(server: InfluxDbServer) -> Stored:
+    """What InfluxDB keeps: per series and time, the last write. An empty dimension (a queue whose name the job
+    has not seen yet) is no tag: InfluxDB refuses empty tag values."""
+    tables: Stored = {}
+    for name, table in TABLES.items():
+        for p in server.points(name):
+            tags = {d: p.tags.get(d, "") for d in table.dimensions}
+            key = (f"{p.time:%Y-%m-%dT%H:%M:%SZ}", *(tags[d] for d in table.dimensions if d != "queue_name"))
+            tables.setdefault(name, {})[key] = {"queue_name": tags["queue_name"], "measures": p.fields}
+    return tables
+
+
+@pytest.fixture
+def influxdb(tmp_path: Path) -> Iterator[InfluxDbServer]:
+    if not INFLUXD.exists():
+        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
+    with InfluxDbServer(tmp_path / "influxdb") as server:
+        yield server
+
+
+def test_live_job_matches_the_reference(local_stack, influxdb: InfluxDbServer, tmp_path) -> None:
     config = SimulationConfig(
         start=START,
         duration_seconds=300,
@@ -94,7 +132,7 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
     assert days == both_days, "contacts on both sides of the local midnight"
 
     recording = Path(local_stack.moto_recording)
-    job = start_job(local_stack, tmp_path)
+    job = start_job(local_stack, tmp_path, influxdb.url)
     documents: list[dict] = []
     log: list[str] = []
 
@@ -133,7 +171,14 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
             log,
             f"the Timestream records of {last_boundary}",
         )
+        wait_for(
+            lambda: any(k[0] == last_boundary for k in influxdb_tables(influxdb).get("agent_state_by_queue", {})),
+            job,
+            log,
+            f"the InfluxDB points of {last_boundary}",
+        )
         time.sleep(3)
+        stored = {"timestream": timestream_tables(recording), "influxdb": influxdb_tables(influxdb)}
     finally:
         os.killpg(job.pid, signal.SIGTERM)
         job.wait(timeout=30)
@@ -148,38 +193,24 @@ def test_live_job_matches_the_reference(local_stack, tmp_path) -> None:
         assert contact_state(documents, view) == expected_views[view], view
     assert_live_queue_within_the_reference(documents, lines, last_boundary)
 
-    # The same figures landed in the local Timestream, through the project's sink.
-    stored = final_state(written_records(recording)).values()
-    stored_snapshots = {
-        (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", r.dimensions["instance_id"], r.dimensions["queue_id"]): r
-        for r in stored
+    # The same figures landed in both stores, through the project's sinks.
+    printed_waiting = [d for d in documents if d["table"] == "queue_contacts_waiting" and d["time"] <= last_boundary]
+    for store in STORES:
+        tables = stored[store]
+        snapshots = {k: v for k, v in tables["agent_state_by_queue"].items() if k[0] <= last_boundary}
+        assert snapshots == actual, store
+        for view in CONTACT_VIEWS:
+            assert tables[view] == expected_views[view], (store, view)
+        waiting = [k for k in tables["queue_contacts_waiting"] if k[0] <= last_boundary]
+        assert waiting and len(waiting) == len(printed_waiting), store
+    versions = {
+        r.version
+        for r in final_state(written_records(recording)).values()
         if r.table == "agent_state_by_queue" and f"{r.time:%Y-%m-%dT%H:%M:%SZ}" <= last_boundary
     }
-    assert {
-        k: {"queue_name": r.dimensions["queue_name"], "measures": r.measures} for k, r in stored_snapshots.items()
-    } == actual
-    assert {r.version for r in stored_snapshots.values()} == {1}
-    for view in CONTACT_VIEWS:
-        stored_view = {
-            (
-                f"{r.time:%Y-%m-%dT%H:%M:%SZ}",
-                r.dimensions["instance_id"],
-                r.dimensions["queue_id"],
-                r.dimensions["channel"],
-            ): {
-                "queue_name": r.dimensions["queue_name"],
-                "measures": r.measures,
-            }
-            for r in stored
-            if r.table == view
-        }
-        assert stored_view == expected_views[view], view
-    stored_waiting = [r for r in stored if r.table == "queue_contacts_waiting"]
-    printed_waiting = [d for d in documents if d["table"] == "queue_contacts_waiting" and d["time"] <= last_boundary]
-    assert stored_waiting and len(
-        [r for r in stored_waiting if f"{r.time:%Y-%m-%dT%H:%M:%SZ}" <= last_boundary]
-    ) == len(printed_waiting)
+    assert versions == {1}, "snapshots are written once, final"
     assert not (tmp_path / "timestream-rejected.jsonl").exists()
+    assert not (tmp_path / "influxdb-refused.jsonl").exists()
 
     dead = [d for d in documents if d["table"] == "dead_letter"]
     assert sorted(d["record"] for d in dead) == sorted(e.data for e in junk)
@@ -238,8 +269,8 @@ def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
     }
 
 
-def start_job(local_stack, tmp_path) -> subprocess.Popen:
-    properties = write_properties(local_stack, tmp_path, METRICS)
+def start_job(local_stack, tmp_path, influxdb_url: str) -> subprocess.Popen:
+    properties = write_properties(local_stack, tmp_path, METRICS, influxdb_url)
     create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
     return subprocess.Popen(
         [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
