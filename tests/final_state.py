@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from flink_app.outputs import TABLES
+from local_stack.influxdb import InfluxDbServer
+from local_stack.timestream import WrittenRecord, final_state
 from tests import reference
 
 
@@ -50,10 +53,27 @@ def agent_state_matches_reference(records: list[dict[str, Any]], lines: list[str
     assert all(not any(v["measures"].values()) for v in missing.values()), sorted(missing.items())[:5]
 
 
-def influxdb_state(points: list[Any], dimensions: tuple[str, ...]) -> dict[tuple, dict[str, Any]]:
-    """What InfluxDB holds (`local_stack.influxdb.Point`s: one per series and time, the last write winning),
-    keyed and shaped as `latest` (without the version, which InfluxDB does not keep)."""
-    return {
-        (f"{p.time:%Y-%m-%dT%H:%M:%SZ}", *(p.tags[d] for d in dimensions)): {"dimensions": p.tags, "measures": p.fields}
-        for p in points
-    }
+Stored = dict[str, dict[tuple, dict]]  # table -> (time, dimensions but the queue name) -> queue_name, measures
+
+
+def timestream_tables(records: list[WrittenRecord]) -> Stored:
+    """What moto's Timestream keeps: per time and dimensions, the record with the highest version. A dimension
+    without a value (the live queue's rows of a queue whose name the job has not seen) is not sent."""
+    tables: Stored = {}
+    for r in final_state(records).values():
+        dims = {d: r.dimensions.get(d, "") for d in TABLES[r.table].dimensions}
+        key = (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", *(dims[d] for d in TABLES[r.table].dimensions if d != "queue_name"))
+        tables.setdefault(r.table, {})[key] = {"queue_name": dims["queue_name"], "measures": r.measures}
+    return tables
+
+
+def influxdb_tables(server: InfluxDbServer) -> Stored:
+    """What InfluxDB keeps: per series and time, the last write. An empty dimension (a queue whose name the job
+    has not seen yet) is no tag: InfluxDB refuses empty tag values."""
+    tables: Stored = {}
+    for name, table in TABLES.items():
+        for p in server.points(name):
+            tags = {d: p.tags.get(d, "") for d in table.dimensions}
+            key = (f"{p.time:%Y-%m-%dT%H:%M:%SZ}", *(tags[d] for d in table.dimensions if d != "queue_name"))
+            tables.setdefault(name, {})[key] = {"queue_name": tags["queue_name"], "measures": p.fields}
+    return tables

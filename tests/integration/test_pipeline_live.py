@@ -33,7 +33,13 @@ from local_stack.stack import CREDENTIALS
 from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference, reference_queue
 from tests.conftest import REPO_ROOT
-from tests.final_state import agent_state, agent_state_matches_reference, contact_state
+from tests.final_state import (
+    agent_state,
+    agent_state_matches_reference,
+    contact_state,
+    influxdb_tables,
+    timestream_tables,
+)
 from tests.live_job import (
     TIMESTREAM_REGION,
     parse_time,
@@ -67,30 +73,6 @@ SPEEDUP = 10.0
 
 
 STORES = ("timestream", "influxdb")
-Stored = dict[str, dict[tuple, dict]]  # table -> (time, dimensions but the queue name) -> queue_name, measures
-
-
-def timestream_tables(recording: Path) -> Stored:
-    """What moto's Timestream keeps: per time and dimensions, the record with the highest version. A dimension
-    without a value (the live queue's rows of a queue whose name the job has not seen) is not sent."""
-    tables: Stored = {}
-    for r in final_state(written_records(recording)).values():
-        dims = {d: r.dimensions.get(d, "") for d in TABLES[r.table].dimensions}
-        key = (f"{r.time:%Y-%m-%dT%H:%M:%SZ}", *(dims[d] for d in TABLES[r.table].dimensions if d != "queue_name"))
-        tables.setdefault(r.table, {})[key] = {"queue_name": dims["queue_name"], "measures": r.measures}
-    return tables
-
-
-def influxdb_tables(server: InfluxDbServer) -> Stored:
-    """What InfluxDB keeps: per series and time, the last write. An empty dimension (a queue whose name the job
-    has not seen yet) is no tag: InfluxDB refuses empty tag values."""
-    tables: Stored = {}
-    for name, table in TABLES.items():
-        for p in server.points(name):
-            tags = {d: p.tags.get(d, "") for d in table.dimensions}
-            key = (f"{p.time:%Y-%m-%dT%H:%M:%SZ}", *(tags[d] for d in table.dimensions if d != "queue_name"))
-            tables.setdefault(name, {})[key] = {"queue_name": tags["queue_name"], "measures": p.fields}
-    return tables
 
 
 @pytest.fixture
@@ -178,7 +160,7 @@ def test_live_job_matches_the_reference(local_stack, influxdb: InfluxDbServer, t
             f"the InfluxDB points of {last_boundary}",
         )
         time.sleep(3)
-        stored = {"timestream": timestream_tables(recording), "influxdb": influxdb_tables(influxdb)}
+        stored = {"timestream": timestream_tables(written_records(recording)), "influxdb": influxdb_tables(influxdb)}
     finally:
         os.killpg(job.pid, signal.SIGTERM)
         job.wait(timeout=30)

@@ -1,18 +1,19 @@
-"""Kill the live job three times and restart it from its latest checkpoint: Timestream ends up exact.
+"""Kill the live job three times and restart it from its latest checkpoint: both stores end up exact.
 
 Generator -> kinesis-local -> the real job (`python -m flink_app run --checkpoint-dir DIR`) -> the local
-Timestream (moto). Traffic is sent paced while the job runs; at three seeded random points, each after a
-checkpoint the running job completed, the job's whole process group (driver, JVM, Python workers) gets
-SIGKILL, a random part of a checkpoint interval after that checkpoint, so records read and written since it
-are read and written again after the restart. Each restart resumes from the newest complete checkpoint in
-DIR. After the last windows close, what Timestream keeps (per time and dimensions, the highest version)
-must equal the independent reference (`tests/reference.py`): no window lost, none counted twice.
+Timestream (moto) and a local InfluxDB (influxd), both written by every run of the job. Traffic is sent paced
+while the job runs; at three seeded random points, each after a checkpoint the running job completed, the
+job's whole process group (driver, JVM, Python workers) gets SIGKILL, a random part of a checkpoint interval
+after that checkpoint, so records read and written since it are read and written again after the restart. Each
+restart resumes from the newest complete checkpoint in DIR. After the last windows close, what Timestream
+keeps (per time and dimensions, the highest version) and what InfluxDB keeps (per series and time, the last
+write) must equal the independent reference (`tests/reference.py`): no window lost, none counted twice.
 
 While the job is down the sender waits, so that the kills spread over the traffic within the time budget (a
 restart takes 20-45 s on 2 busy cores, the traffic about 30 s). `CRASH_KEEP_SENDING=1` sends on through the
 downtime instead: each restart then reads a backlog of a few minutes of event time, the case where the legacy
-Kinesis consumer can make agent events late (docs/ARCHITECTURE.md, "Event time"; one such run passed, with
-the later kills landing at the end of the traffic). `CRASH_SEED=N` repeats a run's kill points.
+Kinesis consumer can make agent events late (docs/ARCHITECTURE.md, "Event time"; one such run passed, with the
+later kills landing at the end of the traffic). `CRASH_SEED=N` repeats a run's kill points.
 """
 
 import contextlib
@@ -33,11 +34,13 @@ from pathlib import Path
 import pytest
 
 from flink_app.outputs import TABLES
+from local_stack.influxdb import INFLUXD, InfluxDbServer
 from local_stack.job_output import parse_output_line
 from local_stack.stack import CREDENTIALS, LocalStack, StackEndpoints
 from local_stack.timestream import WrittenRecord, create_tables, written_records
 from tests import reference
 from tests.conftest import REPO_ROOT
+from tests.final_state import influxdb_tables
 from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
@@ -234,7 +237,15 @@ def own_stack(tmp_path: Path) -> Iterator[StackEndpoints]:
         yield endpoints
 
 
-def test_killed_three_times_and_restored_timestream_equals_the_reference(own_stack, tmp_path) -> None:
+@pytest.fixture
+def influxdb(tmp_path: Path) -> Iterator[InfluxDbServer]:
+    if not INFLUXD.exists():
+        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
+    with InfluxDbServer(tmp_path / "influxdb") as server:
+        yield server
+
+
+def test_killed_three_times_and_restored_both_stores_equal_the_reference(own_stack, influxdb, tmp_path) -> None:
     stack = own_stack
     seed = int(os.environ.get("CRASH_SEED") or random.SystemRandom().randrange(1_000_000))
     print(f"crash seed {seed} (CRASH_SEED={seed} repeats these kill points)")
@@ -265,7 +276,7 @@ def test_killed_three_times_and_restored_timestream_equals_the_reference(own_sta
     )
 
     create_tables(stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
-    properties = write_properties(stack, tmp_path)
+    properties = write_properties(stack, tmp_path, influxdb_url=influxdb.url)
     checkpoint_dir = tmp_path / "checkpoints"
     recording = Path(stack.moto_recording)
     sink = KinesisSink(stack.kinesis_client(), stack.stream_name)
@@ -339,6 +350,11 @@ def test_killed_three_times_and_restored_timestream_equals_the_reference(own_sta
         deadline = time.monotonic() + 60
         while contacts_state(timestream_keeps(read(recording))[0]) != expected_contacts and time.monotonic() < deadline:
             time.sleep(1)
+        job.wait_for(
+            lambda: any(k[0] == last_boundary for k in influxdb_tables(influxdb).get("agent_state_by_queue", {})),
+            f"the InfluxDB points of {last_boundary}",
+            poll=1,
+        )
         time.sleep(3)  # let the rest of the last rows through
     finally:
         sender.resume()  # a parked sender thread ends with the test, a running one sends its rest
@@ -382,6 +398,14 @@ def test_killed_three_times_and_restored_timestream_equals_the_reference(own_sta
         f"rejected same-version writes: {rejected[:3]}"
     )
     assert not (tmp_path / "timestream-rejected.jsonl").exists()
+
+    # InfluxDB, written by the same runs: rows written again after a restore overwrote their points in place.
+    in_influxdb = influxdb_tables(influxdb)
+    influx_snapshots = {k: v for k, v in in_influxdb["agent_state_by_queue"].items() if k[0] <= last_boundary}
+    wrong = {k: (influx_snapshots.get(k), v) for k, v in expected.items() if influx_snapshots.get(k) != v}
+    assert not wrong and set(influx_snapshots) == set(expected), f"InfluxDB snapshots differ: {list(wrong.items())[:3]}"
+    assert in_influxdb["queue_contact_metrics"] == expected_contacts, "InfluxDB contact windows differ"
+    assert not (tmp_path / "influxdb-refused.jsonl").exists()
 
     # Every junk record became a dead letter, none of them `too_late` (late agent events would be lost).
     reasons = Counter(d["reason"] for d in dead)
