@@ -1,15 +1,23 @@
-"""What the live tests share: the job's properties against the local stack, the records that move the
-watermark, and sending records through the generator's Kinesis sink."""
+"""What the live tests share: the job's properties against the local stack, the job itself in its own process
+group with its output read as it comes (`LiveJob`), the records that move the watermark, and sending records
+through the generator's Kinesis sink."""
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from flink_app.config import properties_document
-from local_stack.stack import StackEndpoints
+from local_stack.job_output import parse_output_line
+from local_stack.stack import CREDENTIALS, StackEndpoints
+from tests.conftest import REPO_ROOT
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
 
@@ -81,11 +89,69 @@ def send_paced(sink: KinesisSink, emissions: list[Emission], start: datetime, sp
     sink.flush()
 
 
-def wait_for(
-    condition: Callable[[], bool], job: subprocess.Popen, log: list[str], what: str, timeout: float = 180
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if job.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}; job log tail:\n" + "".join(log[-40:]))
-        time.sleep(0.5)
+class LiveJob:
+    """One run of `python -m flink_app run --properties FILE --parallelism 1 [extra]` in its own process group;
+    its output documents and log lines collected as they come (and the whole output kept in `log_path`)."""
+
+    def __init__(self, properties: Path, log_path: Path, extra: list[str] | None = None, name: str = "job") -> None:
+        self.name = name
+        self.log_path = log_path
+        self.documents: list[dict] = []
+        self.log: list[str] = []
+        command = [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"]
+        self.process = subprocess.Popen(
+            command + (extra or []),
+            cwd=REPO_ROOT,
+            env={**os.environ, **CREDENTIALS},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.log_path.open("w") as log:
+            for line in self.process.stdout:
+                document = parse_output_line(line)
+                (self.documents.append(document) if document else self.log.append(line))
+                log.write(line)
+
+    def rows(self, table: str) -> list[dict]:
+        return [d for d in list(self.documents) if d["table"] == table]
+
+    def dead_letters(self) -> list[str]:
+        return [d["record"] for d in self.rows("dead_letter")]
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 180, poll: float = 0.2) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                state = "exited" if self.process.poll() is not None else "still running"
+                raise AssertionError(
+                    f"{self.name} ({state}): gave up waiting for {what}; whole log {self.log_path}, its tail:\n"
+                    + "".join(self.log[-40:])
+                )
+            time.sleep(poll)
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group, as Ctrl-C would."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group, as a crashed host would; returns when the group is gone."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name}: processes of its group outlived SIGKILL")

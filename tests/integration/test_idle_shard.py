@@ -9,23 +9,15 @@ to the reference, the contact windows too, and no record refused as too late.
 
 import hashlib
 import json
-import os
-import signal
-import subprocess
-import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from flink_app.config import properties_document
-from local_stack.job_output import parse_output_line
-from local_stack.stack import CREDENTIALS
 from tests import reference
-from tests.conftest import REPO_ROOT
 from tests.final_state import agent_state, contact_state
-from tests.live_job import parse_time, send, send_paced, wait_for, watermark_tick
+from tests.live_job import LiveJob, parse_time, send, send_paced, watermark_tick
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -91,47 +83,26 @@ def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, t
         "metrics": {"contact.emit_interval.seconds": "1"},
     }
     properties.write_text(json.dumps(properties_document(groups)))
-    job = subprocess.Popen(
-        [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
-        cwd=REPO_ROOT,
-        env={**os.environ, **CREDENTIALS},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    documents: list[dict] = []
-    log: list[str] = []
-
-    def read() -> None:
-        for line in job.stdout:
-            document = parse_output_line(line)
-            (documents.append(document) if document else log.append(line))
-
-    threading.Thread(target=read, daemon=True).start()
+    job = LiveJob(properties, tmp_path / "job.log")
+    documents = job.documents
     try:
         sink = KinesisSink(client, stream)
         warm_up = [Emission(START, "junk", f"warm-up-{i}", f"warm-up {i}") for i in range(8)]
         send(sink, warm_up)
-        wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), job, log, "the job reading the stream")
+        job.wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), "the job reading the stream")
         send_paced(sink, emissions, START, SPEEDUP)
         send(sink, ticks)
-        wait_for(
+        job.wait_for(
             lambda: any(d["table"] == "agent_state_by_queue" and d.get("time") == last_boundary for d in documents),
-            job,
-            log,
             f"the snapshot at {last_boundary} although shard {idle} never had an agent event",
         )
-        wait_for(
+        job.wait_for(
             lambda: contact_state(documents, "queue_contact_metrics") == expected_contacts,
-            job,
-            log,
             "contact windows equal to the reference",
             timeout=60,
         )
     finally:
-        os.killpg(job.pid, signal.SIGTERM)
-        job.wait(timeout=30)
+        job.stop()
 
     # The idle shard really had records, and none of them an agent event.
     idle_shard = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"][idle]["ShardId"]

@@ -13,11 +13,8 @@ figures. Records are sent while the job runs, as Connect sends them
 """
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,8 +25,6 @@ import pytest
 from flink_app.config import properties_document
 from flink_app.outputs import TABLES
 from local_stack.influxdb import INFLUXD, InfluxDbServer
-from local_stack.job_output import parse_output_line
-from local_stack.stack import CREDENTIALS
 from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference, reference_queue
 from tests.conftest import REPO_ROOT
@@ -42,10 +37,10 @@ from tests.final_state import (
 )
 from tests.live_job import (
     TIMESTREAM_REGION,
+    LiveJob,
     parse_time,
     send,
     send_paced,
-    wait_for,
     watermark_tick,
     write_properties,
 )
@@ -114,56 +109,41 @@ def test_live_job_matches_the_reference(local_stack, influxdb: InfluxDbServer, t
     assert days == both_days, "contacts on both sides of the local midnight"
 
     recording = Path(local_stack.moto_recording)
-    job = start_job(local_stack, tmp_path, influxdb.url)
-    documents: list[dict] = []
-    log: list[str] = []
-
-    def read() -> None:
-        for line in job.stdout:
-            document = parse_output_line(line)
-            (documents.append(document) if document else log.append(line))
-
-    threading.Thread(target=read, daemon=True).start()
+    properties = write_properties(local_stack, tmp_path, METRICS, influxdb.url)
+    create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
+    job = LiveJob(properties, tmp_path / "job.log")
+    documents = job.documents
     try:
         sink = KinesisSink(local_stack.kinesis_client(), local_stack.stream_name)
         send(sink, warm_up)
-        wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), job, log, "the job reading the stream")
+        job.wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), "the job reading the stream")
         send_paced(sink, emissions, START, SPEEDUP)
         send(sink, ticks)
-        wait_for(
+        job.wait_for(
             lambda: (
                 any(d["table"] == "agent_state_by_queue" and d.get("time") == last_boundary for d in documents)
                 and sum(d["table"] == "dead_letter" for d in documents) >= len(junk)
             ),
-            job,
-            log,
             f"the snapshot at {last_boundary}",
         )
-        wait_for(
+        job.wait_for(
             lambda: all(contact_state(documents, view) == expected_views[view] for view in CONTACT_VIEWS),
-            job,
-            log,
             "contact metrics of every view equal to the reference",
             timeout=60,
         )
         time.sleep(3)  # let the rest of that window's rows through
-        wait_for(
+        job.wait_for(
             lambda: any(r.time == parse_time(last_boundary) for r in written_records(recording)),
-            job,
-            log,
             f"the Timestream records of {last_boundary}",
         )
-        wait_for(
+        job.wait_for(
             lambda: any(k[0] == last_boundary for k in influxdb_tables(influxdb).get("agent_state_by_queue", {})),
-            job,
-            log,
             f"the InfluxDB points of {last_boundary}",
         )
         time.sleep(3)
         stored = {"timestream": timestream_tables(written_records(recording)), "influxdb": influxdb_tables(influxdb)}
     finally:
-        os.killpg(job.pid, signal.SIGTERM)
-        job.wait(timeout=30)
+        job.stop()
 
     snapshots = [d for d in documents if d["table"] == "agent_state_by_queue" and d["time"] <= last_boundary]
     actual = agent_state(snapshots)
@@ -249,17 +229,3 @@ def replay(tmp_path: Path, lines: list[str]) -> dict[str, list[dict]]:
         name: [json.loads(line) for line in (output / f"{name}.jsonl").read_text().splitlines()]
         for name in ("agent_state_by_queue", *CONTACT_VIEWS)
     }
-
-
-def start_job(local_stack, tmp_path, influxdb_url: str) -> subprocess.Popen:
-    properties = write_properties(local_stack, tmp_path, METRICS, influxdb_url)
-    create_tables(local_stack.moto_url, TIMESTREAM_REGION, "connect_monitor", TABLES)
-    return subprocess.Popen(
-        [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"],
-        cwd=REPO_ROOT,
-        env={**os.environ, **CREDENTIALS},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )

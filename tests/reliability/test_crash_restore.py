@@ -16,14 +16,10 @@ Kinesis consumer can make agent events late (docs/ARCHITECTURE.md, "Event time";
 later kills landing at the end of the traffic). `CRASH_SEED=N` repeats a run's kill points.
 """
 
-import contextlib
 import json
 import os
 import random
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -35,13 +31,11 @@ import pytest
 
 from flink_app.outputs import TABLES
 from local_stack.influxdb import INFLUXD, InfluxDbServer
-from local_stack.job_output import parse_output_line
-from local_stack.stack import CREDENTIALS, LocalStack, StackEndpoints
+from local_stack.stack import LocalStack, StackEndpoints
 from local_stack.timestream import WrittenRecord, create_tables, written_records
 from tests import reference
-from tests.conftest import REPO_ROOT
 from tests.final_state import influxdb_tables
-from tests.live_job import TIMESTREAM_REGION, parse_time, send, watermark_tick, write_properties
+from tests.live_job import TIMESTREAM_REGION, LiveJob, parse_time, send, watermark_tick, write_properties
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -79,65 +73,17 @@ def complete_checkpoints(directory: Path) -> dict[int, Path]:
     return found
 
 
-class Job:
-    """One run of `python -m flink_app run` in its own process group; its output read as it comes."""
+class Job(LiveJob):
+    """One run of the job with its checkpoints in `checkpoint_dir`: starts fresh or restores the newest."""
 
     def __init__(self, properties: Path, checkpoint_dir: Path, index: int) -> None:
         self.index = index
-        self.log_path = checkpoint_dir.parent / f"job-{index}.log"
-        self.documents: list[dict] = []
-        self.log: list[str] = []
-        command = [sys.executable, "-m", "flink_app", "run", "--properties", str(properties), "--parallelism", "1"]
-        command += ["--checkpoint-dir", str(checkpoint_dir), "--checkpoint-seconds", str(CHECKPOINT_SECONDS)]
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env={**os.environ, **CREDENTIALS},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        with self.log_path.open("w") as log:
-            for line in self.process.stdout:
-                document = parse_output_line(line)
-                (self.documents.append(document) if document else self.log.append(line))
-                log.write(line)
+        checkpoints = ["--checkpoint-dir", str(checkpoint_dir), "--checkpoint-seconds", str(CHECKPOINT_SECONDS)]
+        super().__init__(properties, checkpoint_dir.parent / f"job-{index}.log", checkpoints, name=f"job {index}")
 
     def restored_from(self) -> Path | None:
         matches = [RESTORED.search(line) for line in self.log]
         return next((Path(m["path"]) for m in matches if m), None)
-
-    def dead_letters(self) -> list[str]:
-        return [d["record"] for d in list(self.documents) if d["table"] == "dead_letter"]
-
-    def wait_for(self, condition, what: str, timeout: float = 120, poll: float = 0.2) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                state = "exited" if self.process.poll() is not None else "still running"
-                raise AssertionError(
-                    f"job {self.index} ({state}): gave up waiting for {what}; whole log {self.log_path}, its tail:\n"
-                    + "".join(self.log[-40:])
-                )
-            time.sleep(poll)
-
-    def kill(self) -> None:
-        """SIGKILL to the whole process group, as a crashed host would; returns when the group is gone."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(self.process.pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"job {self.index}: processes of its group outlived SIGKILL")
 
 
 class PacedSender(threading.Thread):
