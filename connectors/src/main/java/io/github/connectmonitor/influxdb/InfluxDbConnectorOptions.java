@@ -46,9 +46,40 @@ public final class InfluxDbConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "API token, sent as 'Authorization: Token <token>'. Without it no "
-                                    + "Authorization header is sent (InfluxDB 1.x with "
-                                    + "authentication off).");
+                            "API token, sent as 'Authorization: Token <token>'. Without it (and "
+                                    + "without token.secret-arn) no Authorization header is sent "
+                                    + "(InfluxDB 1.x with authentication off). Not together with "
+                                    + "token.secret-arn, which keeps the token out of the job's "
+                                    + "properties.");
+
+    public static final ConfigOption<String> TOKEN_SECRET_ARN =
+            ConfigOptions.key("token.secret-arn")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "ARN of a Secrets Manager secret holding the API token, read once when "
+                                    + "each writer starts, with the default AWS credentials chain "
+                                    + "(on Managed Flink the application's role, which needs "
+                                    + "secretsmanager:GetSecretValue and, for a customer-managed key, "
+                                    + "kms:Decrypt). The secret string is the token itself or a JSON "
+                                    + "object with a \"token\" key. Not together with token.");
+
+    public static final ConfigOption<String> AWS_REGION =
+            ConfigOptions.key("aws.region")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Region of the Secrets Manager client for token.secret-arn, e.g. "
+                                    + "eu-west-2. Without it the default region chain is used (on "
+                                    + "Managed Flink the application's region).");
+
+    public static final ConfigOption<String> SECRETSMANAGER_ENDPOINT =
+            ConfigOptions.key("secretsmanager.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Endpoint override of the Secrets Manager client for local use, e.g. "
+                                    + "http://127.0.0.1:5000 (moto).");
 
     public static final ConfigOption<String> TAG_COLUMNS =
             ConfigOptions.key("tag.columns")
@@ -95,7 +126,15 @@ public final class InfluxDbConnectorOptions {
     /** Options with defaults or that are truly optional, in documentation order. */
     public static List<ConfigOption<?>> optionalOptions() {
         List<ConfigOption<?>> options =
-                new ArrayList<>(Arrays.asList(TOKEN, TAG_COLUMNS, SinkOptions.TIME_COLUMN, VERSION_COLUMN));
+                new ArrayList<>(
+                        Arrays.asList(
+                                TOKEN,
+                                TOKEN_SECRET_ARN,
+                                AWS_REGION,
+                                SECRETSMANAGER_ENDPOINT,
+                                TAG_COLUMNS,
+                                SinkOptions.TIME_COLUMN,
+                                VERSION_COLUMN));
         options.addAll(SINK.options());
         return Collections.unmodifiableList(options);
     }

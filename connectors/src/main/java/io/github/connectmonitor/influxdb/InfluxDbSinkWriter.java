@@ -32,7 +32,8 @@ import java.util.function.DoubleSupplier;
  * API, {@code POST {url}/write?db={database}&precision=ms}. That endpoint is served by InfluxDB
  * 1.x, by Timestream for InfluxDB's v2 engine (its v1-compatibility API) and by InfluxDB 3, which
  * is why the sink does not use the InfluxDB v2 Java client (it speaks /api/v2/write only). With a
- * token configured every request carries {@code Authorization: Token <token>}; without, none.
+ * token ({@code token}, or read from Secrets Manager at start, {@code token.secret-arn}: {@link
+ * InfluxDbToken}) every request carries {@code Authorization: Token <token>}; without, none.
  *
  * <p>The shared writer ({@link AbstractSinkWriter}) dead-letters the points the sink could not map
  * (no time, no field, text line protocol cannot carry) and keeps the metrics; this class sends each
@@ -47,7 +48,7 @@ import java.util.function.DoubleSupplier;
  *       points stand alone; those go to the dead letters with the server's reason, the rest is
  *       stored. InfluxDB 1.x stores the good points of a "partial write" already; sending them again
  *       rewrites the same values at the same series and time, which changes nothing;
- *   <li>401/403 and 404 fail the job at once, naming the option to fix (token; database or url).
+ *   <li>401/403 and 404 fail the job at once, naming the option to fix (token or token.secret-arn; database or url).
  * </ul>
  *
  * <p>Writes are idempotent by InfluxDB's own rule: a point with the series and time of a stored one
@@ -63,6 +64,7 @@ public class InfluxDbSinkWriter<InputT> extends AbstractSinkWriter<InputT, Influ
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InfluxDbSinkConfig config;
+    private final String token;
     private final HttpClient client;
     private final ExecutorService httpExecutor;
 
@@ -89,6 +91,8 @@ public class InfluxDbSinkWriter<InputT> extends AbstractSinkWriter<InputT, Influ
         super(elementConverter, context, config, states,
                 "InfluxDB database " + config.database(), scheduler, random, clock);
         this.config = config;
+        // Before any thread is started: a secret that cannot be read fails the writer right here.
+        this.token = InfluxDbToken.resolve(config);
         this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("influxdb-writer-" + subtask()));
         this.client =
                 // HTTP/1.1: every InfluxDB serves it, and no h2c upgrade is attempted on http URLs.
@@ -189,8 +193,10 @@ public class InfluxDbSinkWriter<InputT> extends AbstractSinkWriter<InputT, Influ
                                     config.url(),
                                     config.database(),
                                     problem,
-                                    InfluxDbConnectorOptions.TOKEN.key(),
-                                    config.token() == null
+                                    config.tokenSecretArn() != null
+                                            ? InfluxDbConnectorOptions.TOKEN_SECRET_ARN.key()
+                                            : InfluxDbConnectorOptions.TOKEN.key(),
+                                    token == null
                                             ? "none is set and the server wants one"
                                             : "the token must be valid and allowed to write to this database"),
                             null);
@@ -236,8 +242,8 @@ public class InfluxDbSinkWriter<InputT> extends AbstractSinkWriter<InputT, Influ
                         .timeout(config.requestTimeout())
                         .header("Content-Type", "text/plain; charset=utf-8")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        if (config.token() != null) {
-            request.header("Authorization", "Token " + config.token());
+        if (token != null) {
+            request.header("Authorization", "Token " + token);
         }
         return request.build();
     }

@@ -88,6 +88,13 @@ class InfluxDbDynamicTableSinkFactoryTest {
         badTag.put("tag.columns", "avg_wait");
         assertThatThrownBy(() -> create(badTag)).hasStackTraceContaining("Tag column 'avg_wait' has type DOUBLE");
 
+        Map<String, String> both = sqlOptions();
+        both.put("token", "s3cret");
+        both.put("token.secret-arn", "arn:aws:secretsmanager:eu-west-2:123456789012:secret:influxdb-token-AbCdEf");
+        assertThatThrownBy(() -> create(both))
+                .isInstanceOf(ValidationException.class)
+                .hasStackTraceContaining("Set either 'token' or 'token.secret-arn', not both");
+
         Map<String, String> unknown = sqlOptions();
         unknown.put("dimension.columns", "queue_id");
         assertThatThrownBy(() -> create(unknown)).hasStackTraceContaining("dimension.columns");
