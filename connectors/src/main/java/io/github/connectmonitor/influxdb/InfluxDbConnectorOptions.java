@@ -1,19 +1,20 @@
 package io.github.connectmonitor.influxdb;
 
+import io.github.connectmonitor.sink.SinkOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.table.factories.FactoryUtil;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Every option of the InfluxDB sink, declared once. The column options ({@code time.column},
- * {@code version.column}) and the {@code sink.*} options have the same keys and meaning as the
- * Timestream sink's, so a table can move from one sink to the other by its connector options.
+ * Every option of the InfluxDB sink, declared once: InfluxDB's own here, the {@code sink.*} delivery
+ * options in {@link SinkOptions} (shared with the Timestream sink). The column options ({@code
+ * time.column}, {@code version.column}) have the same keys and meaning as the Timestream sink's, so
+ * a table can move from one sink to the other by its connector options.
  */
 public final class InfluxDbConnectorOptions {
 
@@ -45,9 +46,40 @@ public final class InfluxDbConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "API token, sent as 'Authorization: Token <token>'. Without it no "
-                                    + "Authorization header is sent (InfluxDB 1.x with "
-                                    + "authentication off).");
+                            "API token, sent as 'Authorization: Token <token>'. Without it (and "
+                                    + "without token.secret-arn) no Authorization header is sent "
+                                    + "(InfluxDB 1.x with authentication off). Not together with "
+                                    + "token.secret-arn, which keeps the token out of the job's "
+                                    + "properties.");
+
+    public static final ConfigOption<String> TOKEN_SECRET_ARN =
+            ConfigOptions.key("token.secret-arn")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "ARN of a Secrets Manager secret holding the API token, read once when "
+                                    + "each writer starts, with the default AWS credentials chain "
+                                    + "(on Managed Flink the application's role, which needs "
+                                    + "secretsmanager:GetSecretValue and, for a customer-managed key, "
+                                    + "kms:Decrypt). The secret string is the token itself or a JSON "
+                                    + "object with a \"token\" key. Not together with token.");
+
+    public static final ConfigOption<String> AWS_REGION =
+            ConfigOptions.key("aws.region")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Region of the Secrets Manager client for token.secret-arn, e.g. "
+                                    + "eu-west-2. Without it the default region chain is used (on "
+                                    + "Managed Flink the application's region).");
+
+    public static final ConfigOption<String> SECRETSMANAGER_ENDPOINT =
+            ConfigOptions.key("secretsmanager.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Endpoint override of the Secrets Manager client for local use, e.g. "
+                                    + "http://127.0.0.1:5000 (moto).");
 
     public static final ConfigOption<String> TAG_COLUMNS =
             ConfigOptions.key("tag.columns")
@@ -58,14 +90,6 @@ public final class InfluxDbConnectorOptions {
                                     + "columns; the Timestream sink's dimension.columns). A null or "
                                     + "empty value leaves that tag out of the point.");
 
-    public static final ConfigOption<String> TIME_COLUMN =
-            ConfigOptions.key("time.column")
-                    .stringType()
-                    .defaultValue("time")
-                    .withDescription(
-                            "Column holding the point time: TIMESTAMP, TIMESTAMP_LTZ or BIGINT "
-                                    + "epoch milliseconds. Written with millisecond precision.");
-
     public static final ConfigOption<String> VERSION_COLUMN =
             ConfigOptions.key("version.column")
                     .stringType()
@@ -75,91 +99,22 @@ public final class InfluxDbConnectorOptions {
                                     + "InfluxDB keeps the last write of a series and time, so a "
                                     + "corrected row overwrites the earlier one without a version.");
 
-    public static final ConfigOption<String> DEAD_LETTER_PATH =
-            ConfigOptions.key("sink.dead-letter.path")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "JSON Lines file that receives every point InfluxDB refuses or the "
-                                    + "sink cannot write, with the reason. {subtask} in the path is "
-                                    + "replaced by the subtask index. Such points are always logged "
-                                    + "at WARN and counted in the numRecordsRejected metric.");
-
-    public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS =
-            ConfigOptions.key("sink.retry.max-attempts")
-                    .intType()
-                    .defaultValue(10)
-                    .withDescription(
-                            "Attempts per request for 429, 5xx, timeouts and connection errors "
-                                    + "before the job fails (and restarts from its last checkpoint).");
-
-    public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF =
-            ConfigOptions.key("sink.retry.initial-backoff")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(100))
-                    .withDescription(
-                            "Backoff cap of the first retry; it doubles per attempt, and the "
-                                    + "actual wait is drawn uniformly below the cap (full jitter).");
-
-    public static final ConfigOption<Duration> RETRY_MAX_BACKOFF =
-            ConfigOptions.key("sink.retry.max-backoff")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("Upper bound of the backoff cap.");
-
-    public static final ConfigOption<Duration> REQUEST_TIMEOUT =
-            ConfigOptions.key("sink.request.timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription(
-                            "Time limit of one write request; a request that times out is "
-                                    + "retried like a connection error.");
-
-    public static final ConfigOption<Boolean> FLUSH_ON_CHECKPOINT =
-            ConfigOptions.key("sink.flush-on-checkpoint")
-                    .booleanType()
-                    .defaultValue(true)
-                    .withDescription(
-                            "Write out the whole buffer before each checkpoint completes. When "
-                                    + "false, buffered points go into the checkpoint instead "
-                                    + "(also at-least-once).");
-
-    public static final ConfigOption<Integer> MAX_BATCH_SIZE =
-            ConfigOptions.key("sink.batch.max-size")
-                    .intType()
-                    .defaultValue(5000)
-                    .withDescription(
+    /**
+     * The {@code sink.*} options (keys, checks and most defaults shared with the Timestream sink),
+     * with InfluxDB's batch, buffer and flush defaults.
+     */
+    public static final SinkOptions SINK =
+            SinkOptions.builder()
+                    .maxBatchSize(
+                            5000,
                             "Points per write request (InfluxDB suggests 5000; the body is also "
-                                    + "bounded by sink.flush-buffer.size).");
-
-    public static final ConfigOption<Integer> MAX_IN_FLIGHT_REQUESTS =
-            ConfigOptions.key("sink.requests.max-inflight")
-                    .intType()
-                    .defaultValue(4)
-                    .withDescription("Concurrent write requests per subtask.");
-
-    public static final ConfigOption<Integer> MAX_BUFFERED_REQUESTS =
-            ConfigOptions.key("sink.requests.max-buffered")
-                    .intType()
-                    .defaultValue(20_000)
-                    .withDescription(
+                                    + "bounded by sink.flush-buffer.size).")
+                    .maxBufferedRequests(
+                            20_000,
                             "Points buffered per subtask before the sink applies back-pressure; "
-                                    + "greater than sink.batch.max-size.");
-
-    public static final ConfigOption<MemorySize> FLUSH_BUFFER_SIZE =
-            ConfigOptions.key("sink.flush-buffer.size")
-                    .memoryType()
-                    .defaultValue(MemorySize.parse("4mb"))
-                    .withDescription(
-                            "Buffered bytes that trigger a flush; also the byte limit of one "
-                                    + "request body (InfluxDB 1.x refuses bodies over 25 MB by "
-                                    + "default). At least 64kb.");
-
-    public static final ConfigOption<Duration> FLUSH_BUFFER_TIMEOUT =
-            ConfigOptions.key("sink.flush-buffer.timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(1))
-                    .withDescription("Longest time a point waits in the buffer.");
+                                    + "greater than sink.batch.max-size.")
+                    .flushBufferTimeout(Duration.ofSeconds(1), "Longest time a point waits in the buffer.")
+                    .build();
 
     private InfluxDbConnectorOptions() {}
 
@@ -170,23 +125,17 @@ public final class InfluxDbConnectorOptions {
 
     /** Options with defaults or that are truly optional, in documentation order. */
     public static List<ConfigOption<?>> optionalOptions() {
-        return Collections.unmodifiableList(
-                Arrays.asList(
-                        TOKEN,
-                        TAG_COLUMNS,
-                        TIME_COLUMN,
-                        VERSION_COLUMN,
-                        DEAD_LETTER_PATH,
-                        RETRY_MAX_ATTEMPTS,
-                        RETRY_INITIAL_BACKOFF,
-                        RETRY_MAX_BACKOFF,
-                        REQUEST_TIMEOUT,
-                        FLUSH_ON_CHECKPOINT,
-                        MAX_BATCH_SIZE,
-                        MAX_IN_FLIGHT_REQUESTS,
-                        MAX_BUFFERED_REQUESTS,
-                        FLUSH_BUFFER_SIZE,
-                        FLUSH_BUFFER_TIMEOUT,
-                        FactoryUtil.SINK_PARALLELISM));
+        List<ConfigOption<?>> options =
+                new ArrayList<>(
+                        Arrays.asList(
+                                TOKEN,
+                                TOKEN_SECRET_ARN,
+                                AWS_REGION,
+                                SECRETSMANAGER_ENDPOINT,
+                                TAG_COLUMNS,
+                                SinkOptions.TIME_COLUMN,
+                                VERSION_COLUMN));
+        options.addAll(SINK.options());
+        return Collections.unmodifiableList(options);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.connectmonitor.influxdb;
 
-import java.io.Serializable;
+import io.github.connectmonitor.sink.SinkEntry;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * for the freshness metric, and, for a row the sink cannot write, the reason (then the line is a
  * best-effort rendering for the dead letters and is never sent).
  */
-public final class InfluxDbPoint implements Serializable {
+public final class InfluxDbPoint implements SinkEntry {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,20 +32,19 @@ public final class InfluxDbPoint implements Serializable {
     }
 
     /** Null when the row had no time. */
+    @Override
     public Long timeMillis() {
         return timeMillis;
     }
 
-    public boolean isValid() {
-        return invalidReason == null;
-    }
-
+    @Override
     public String invalidReason() {
         return invalidReason;
     }
 
     /** The line's UTF-8 size plus its line break: what the point adds to a request body. */
-    long sizeInBytes() {
+    @Override
+    public long sizeInBytes() {
         return line.getBytes(StandardCharsets.UTF_8).length + 1L;
     }
 

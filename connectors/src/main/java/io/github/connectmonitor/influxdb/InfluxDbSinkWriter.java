@@ -2,38 +2,29 @@ package io.github.connectmonitor.influxdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.connectmonitor.Distribution;
-import io.github.connectmonitor.ManagedFlinkMetrics;
-import io.github.connectmonitor.timestream.RetryPolicy;
-import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
+import io.github.connectmonitor.sink.AbstractSinkWriter;
+import io.github.connectmonitor.sink.JsonObject;
+import io.github.connectmonitor.sink.RetryPolicy;
+import io.github.connectmonitor.sink.SinkException;
+import io.github.connectmonitor.sink.SinkOptions;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -41,14 +32,14 @@ import java.util.function.DoubleSupplier;
  * API, {@code POST {url}/write?db={database}&precision=ms}. That endpoint is served by InfluxDB
  * 1.x, by Timestream for InfluxDB's v2 engine (its v1-compatibility API) and by InfluxDB 3, which
  * is why the sink does not use the InfluxDB v2 Java client (it speaks /api/v2/write only). With a
- * token configured every request carries {@code Authorization: Token <token>}; without, none.
+ * token ({@code token}, or read from Secrets Manager at start, {@code token.secret-arn}: {@link
+ * InfluxDbToken}) every request carries {@code Authorization: Token <token>}; without, none.
  *
- * <p>The async-sink base does the buffering, batching, back-pressure and checkpoint handling; this
- * class sends one batch per call and settles it (see {@link WriteStatus}):
+ * <p>The shared writer ({@link AbstractSinkWriter}) dead-letters the points the sink could not map
+ * (no time, no field, text line protocol cannot carry) and keeps the metrics; this class sends each
+ * batch and settles it (see {@link WriteStatus}):
  *
  * <ul>
- *   <li>points the sink could not map (no time, no field, text line protocol cannot carry) go
- *       straight to the dead letters;
  *   <li>2xx: stored;
  *   <li>429, 5xx, timeouts and connection errors are retried within the same in-flight slot after
  *       an exponential, jittered backoff ({@link RetryPolicy}), so a struggling server slows the
@@ -57,7 +48,7 @@ import java.util.function.DoubleSupplier;
  *       points stand alone; those go to the dead letters with the server's reason, the rest is
  *       stored. InfluxDB 1.x stores the good points of a "partial write" already; sending them again
  *       rewrites the same values at the same series and time, which changes nothing;
- *   <li>401/403 and 404 fail the job at once, naming the option to fix (token; database or url).
+ *   <li>401/403 and 404 fail the job at once, naming the option to fix (token or token.secret-arn; database or url).
  * </ul>
  *
  * <p>Writes are idempotent by InfluxDB's own rule: a point with the series and time of a stored one
@@ -67,38 +58,15 @@ import java.util.function.DoubleSupplier;
  * <p>Answers are handled on the task's mailbox thread, so the dead-letter file, the bisection state
  * and the metrics need no locking.
  */
-public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDbPoint> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(InfluxDbSinkWriter.class);
-
-    /** Counter of points that were dead-lettered instead of written (same name as Timestream's). */
-    public static final String REJECTED_RECORDS_METRIC = "numRecordsRejected";
-
-    /** Counter of write requests that were retried after a transient error. */
-    public static final String RETRIED_REQUESTS_METRIC = "numRequestsRetried";
+public class InfluxDbSinkWriter<InputT> extends AbstractSinkWriter<InputT, InfluxDbPoint> {
 
     private static final int MAX_REASON_CHARS = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Runs an action on the task thread after a delay. */
-    @FunctionalInterface
-    interface Scheduler {
-        void schedule(long delayMillis, Runnable action);
-    }
-
     private final InfluxDbSinkConfig config;
+    private final String token;
     private final HttpClient client;
     private final ExecutorService httpExecutor;
-    private final MailboxExecutor mailbox;
-    private final Scheduler scheduler;
-    private final DoubleSupplier random;
-    private final RetryPolicy retryPolicy;
-    private final DeadLetterWriter deadLetters;
-    private final Counter rejectedRecords;
-    private final Counter retriedRequests;
-    private final Distribution requestLatency;
-    private final Distribution batchFill;
-    private final Distribution storedLag;
 
     InfluxDbSinkWriter(
             ElementConverter<InputT, InfluxDbPoint> elementConverter,
@@ -120,10 +88,12 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
             Scheduler scheduler,
             DoubleSupplier random,
             Clock clock) {
-        super(elementConverter, context, writerConfiguration(config), states);
+        super(elementConverter, context, config, states,
+                "InfluxDB database " + config.database(), scheduler, random, clock);
         this.config = config;
-        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("influxdb-writer-" + subtask));
+        // Before any thread is started: a secret that cannot be read fails the writer right here.
+        this.token = InfluxDbToken.resolve(config);
+        this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("influxdb-writer-" + subtask()));
         this.client =
                 // HTTP/1.1: every InfluxDB serves it, and no h2c upgrade is attempted on http URLs.
                 HttpClient.newBuilder()
@@ -131,62 +101,11 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
                         .executor(httpExecutor)
                         .connectTimeout(config.requestTimeout())
                         .build();
-        this.mailbox = context.getMailboxExecutor();
-        this.scheduler =
-                scheduler != null ? scheduler : processingTimeScheduler(context.getProcessingTimeService());
-        this.random = random != null ? random : () -> ThreadLocalRandom.current().nextDouble();
-        this.retryPolicy =
-                new RetryPolicy(config.maxAttempts(), config.initialBackoff(), config.maxBackoff());
-        String deadLetterPath = config.deadLetterPath(subtask);
-        this.deadLetters =
-                new DeadLetterWriter(
-                        config.database(), deadLetterPath == null ? null : Paths.get(deadLetterPath), clock);
-        MetricGroup metrics = context.metricGroup().addGroup(ManagedFlinkMetrics.GROUP);
-        this.rejectedRecords = metrics.counter(REJECTED_RECORDS_METRIC);
-        this.retriedRequests = metrics.counter(RETRIED_REQUESTS_METRIC);
-        // Freshness, last stage, under the Timestream sink's names so dashboards work for either:
-        // one batch (retries and bisection included), how full the batches are, and from a row's
-        // own time to InfluxDB storing it.
-        this.requestLatency = Distribution.register(context.metricGroup(), "writeRequestMillis");
-        this.batchFill = Distribution.register(context.metricGroup(), "recordsPerRequest");
-        this.storedLag = Distribution.register(context.metricGroup(), "rowTimeToStoredMillis");
-    }
-
-    static AsyncSinkWriterConfiguration writerConfiguration(InfluxDbSinkConfig config) {
-        return AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(config.maxBatchSize())
-                .setMaxBatchSizeInBytes(config.flushBufferBytes())
-                .setMaxInFlightRequests(config.maxInFlightRequests())
-                .setMaxBufferedRequests(config.maxBufferedRequests())
-                .setMaxTimeInBufferMS(config.flushBufferTimeoutMillis())
-                .setMaxRecordSizeInBytes(config.flushBufferBytes())
-                .setRequestTimeoutMS(config.inFlightTimeoutMillis())
-                .setFailOnTimeout(false)
-                .build();
     }
 
     @Override
-    protected void submitRequestEntries(
-            List<InfluxDbPoint> entries, ResultHandler<InfluxDbPoint> resultHandler) {
-        List<InfluxDbPoint> sendable = new ArrayList<>(entries.size());
-        try {
-            for (InfluxDbPoint entry : entries) {
-                if (entry.isValid()) {
-                    sendable.add(entry);
-                } else {
-                    deadLetter(entry, null, entry.invalidReason());
-                }
-            }
-        } catch (IOException e) {
-            resultHandler.completeExceptionally(deadLetterFailure(e));
-            return;
-        }
-        if (sendable.isEmpty()) {
-            resultHandler.complete();
-            return;
-        }
-        batchFill.record(sendable.size());
-        new Delivery(sendable, resultHandler).next();
+    protected void submitBatch(List<InfluxDbPoint> batch, ResultHandler<InfluxDbPoint> resultHandler) {
+        new Delivery(batch, resultHandler).next();
     }
 
     /**
@@ -207,7 +126,7 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
         void next() {
             List<InfluxDbPoint> part = pending.peek();
             if (part == null) {
-                requestLatency.record(System.currentTimeMillis() - started);
+                recordRequestMillis(System.currentTimeMillis() - started);
                 resultHandler.complete();
                 return;
             }
@@ -218,7 +137,7 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
             client.sendAsync(request(part), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                     .whenComplete(
                             (response, error) ->
-                                    mailbox.execute(
+                                    mailbox().execute(
                                             () -> settle(part, attempt, response, RetryPolicy.unwrap(error)),
                                             "Settle InfluxDB write of %d points",
                                             part.size()));
@@ -231,14 +150,12 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
             switch (status) {
                 case STORED:
                     pending.pop();
-                    long now = System.currentTimeMillis();
-                    for (InfluxDbPoint point : part) {
-                        storedLag.record(now - point.timeMillis());
-                    }
+                    recordStored(part);
                     next();
                     return;
                 case RETRY:
-                    if (!retryPolicy.canRetry(attempt)) {
+                    String what = "InfluxDB write of " + part.size() + " points to " + config.database();
+                    if (!retryLater(attempt, what, problem, () -> send(part, attempt + 1))) {
                         fail(
                                 String.format(
                                         "Writing to InfluxDB database %s at %s still failed after %d attempts; "
@@ -248,21 +165,9 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
                                         config.url(),
                                         attempt,
                                         problem,
-                                        InfluxDbConnectorOptions.RETRY_MAX_ATTEMPTS.key()),
+                                        SinkOptions.RETRY_MAX_ATTEMPTS.key()),
                                 error);
-                        return;
                     }
-                    long delay = retryPolicy.backoffMillis(attempt, random);
-                    retriedRequests.inc();
-                    LOG.info(
-                            "InfluxDB write of {} points to {} failed (attempt {} of {}), retrying in {} ms: {}",
-                            part.size(),
-                            config.database(),
-                            attempt,
-                            retryPolicy.maxAttempts(),
-                            delay,
-                            problem);
-                    scheduler.schedule(delay, () -> send(part, attempt + 1));
                     return;
                 case REFUSED:
                     pending.pop();
@@ -288,8 +193,10 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
                                     config.url(),
                                     config.database(),
                                     problem,
-                                    InfluxDbConnectorOptions.TOKEN.key(),
-                                    config.token() == null
+                                    config.tokenSecretArn() != null
+                                            ? InfluxDbConnectorOptions.TOKEN_SECRET_ARN.key()
+                                            : InfluxDbConnectorOptions.TOKEN.key(),
+                                    token == null
                                             ? "none is set and the server wants one"
                                             : "the token must be valid and allowed to write to this database"),
                             null);
@@ -321,7 +228,7 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
         }
 
         private void fail(String message, Throwable cause) {
-            resultHandler.completeExceptionally(new InfluxDbSinkException(message, cause));
+            resultHandler.completeExceptionally(new SinkException(message, cause));
         }
     }
 
@@ -335,8 +242,8 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
                         .timeout(config.requestTimeout())
                         .header("Content-Type", "text/plain; charset=utf-8")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        if (config.token() != null) {
-            request.header("Authorization", "Token " + config.token());
+        if (token != null) {
+            request.header("Authorization", "Token " + token);
         }
         return request.build();
     }
@@ -365,65 +272,34 @@ public class InfluxDbSinkWriter<InputT> extends AsyncSinkWriter<InputT, InfluxDb
         return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...";
     }
 
-    private void deadLetter(InfluxDbPoint point, Integer status, String reason) throws IOException {
-        rejectedRecords.inc();
-        deadLetters.write(point, status, reason);
-    }
-
-    private static InfluxDbSinkException deadLetterFailure(IOException e) {
-        return new InfluxDbSinkException(
-                "Could not append to the dead-letter file set by '"
-                        + InfluxDbConnectorOptions.DEAD_LETTER_PATH.key()
-                        + "': "
-                        + e.getMessage(),
-                e);
-    }
-
     @Override
-    protected long getSizeInBytes(InfluxDbPoint point) {
-        return point.sizeInBytes();
+    protected void deadLetterUnsendable(InfluxDbPoint point) throws IOException {
+        deadLetter(point, null, point.invalidReason());
     }
 
     /**
-     * With {@code sink.flush-on-checkpoint} (the default) the whole buffer is written before a
-     * checkpoint completes, so checkpoints hold no points; otherwise only in-flight requests are
-     * awaited and the buffer goes into the checkpoint.
+     * One dead letter: {@code {"at":…,"database":…,"source":"server"|"sink","status":…,"reason":…,
+     * "time":…,"line":…}}; {@code status} is the HTTP status InfluxDB answered, or null when the sink
+     * refused the point.
      */
-    @Override
-    public void flush(boolean endOfInput) throws InterruptedException {
-        super.flush(endOfInput || config.flushOnCheckpoint());
+    private void deadLetter(InfluxDbPoint point, Integer status, String reason) throws IOException {
+        String source = status == null ? "sink" : "server";
+        deadLetter(
+                source + " refused it" + (status == null ? "" : " with HTTP " + status),
+                reason,
+                "point: " + point.line(),
+                new JsonObject()
+                        .string("database", config.database())
+                        .string("source", source)
+                        .number("status", status)
+                        .string("reason", reason)
+                        .number("time", point.timeMillis())
+                        .string("line", point.line()));
     }
 
     @Override
     public void close() {
-        try {
-            deadLetters.close();
-        } catch (IOException e) {
-            LOG.warn("Could not close the dead-letter file", e);
-        }
         httpExecutor.shutdownNow();
         super.close();
-    }
-
-    long rejectedRecordCount() {
-        return rejectedRecords.getCount();
-    }
-
-    long retriedRequestCount() {
-        return retriedRequests.getCount();
-    }
-
-    private static Scheduler processingTimeScheduler(ProcessingTimeService time) {
-        return (delayMillis, action) ->
-                time.registerTimer(time.getCurrentProcessingTime() + delayMillis, now -> action.run());
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,13 +1,15 @@
 package io.github.connectmonitor.influxdb;
 
-import io.github.connectmonitor.timestream.ColumnType;
+import io.github.connectmonitor.sink.ColumnType;
+import io.github.connectmonitor.sink.RowMapper;
+import io.github.connectmonitor.sink.SinkColumns;
+import io.github.connectmonitor.sink.SinkEntry;
+import io.github.connectmonitor.sink.SinkOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -23,12 +25,12 @@ import java.util.function.IntFunction;
  * goes to the dead letters). Built once per sink from the schema, where every configuration
  * mistake is reported with the column and option names.
  */
-public final class PointMapper implements Serializable {
+public final class PointMapper implements RowMapper<InfluxDbPoint> {
 
     private static final long serialVersionUID = 1L;
 
     /** Points above this many bytes are dead-lettered unsent, so one row cannot fail the buffer. */
-    static final int MAX_POINT_BYTES = 64 * 1024;
+    static final int MAX_POINT_BYTES = SinkEntry.MAX_BYTES;
 
     private static final int MAX_DEAD_LETTER_CHARS = 1024;
 
@@ -48,98 +50,78 @@ public final class PointMapper implements Serializable {
             int timeIndex,
             List<Integer> tagIndexes,
             List<Integer> fieldIndexes,
-            List<String> names,
-            List<ColumnType> types) {
+            SinkColumns columns) {
         this.measurement = measurement;
         this.timeColumn = timeColumn;
         this.timeIndex = timeIndex;
         // InfluxDB wants tags sorted by key (it sorts them itself otherwise, on every write).
         List<Integer> sortedTags = new ArrayList<>(tagIndexes);
-        sortedTags.sort(Comparator.comparing(names::get));
+        sortedTags.sort(Comparator.comparing(columns::name));
         this.tagIndexes = sortedTags.stream().mapToInt(Integer::intValue).toArray();
-        this.tagNames = sortedTags.stream().map(names::get).toArray(String[]::new);
-        this.tagTypes = sortedTags.stream().map(types::get).toArray(ColumnType[]::new);
+        this.tagNames = sortedTags.stream().map(columns::name).toArray(String[]::new);
+        this.tagTypes = sortedTags.stream().map(columns::type).toArray(ColumnType[]::new);
         this.fieldIndexes = fieldIndexes.stream().mapToInt(Integer::intValue).toArray();
-        this.fieldNames = fieldIndexes.stream().map(names::get).toArray(String[]::new);
-        this.fieldTypes = fieldIndexes.stream().map(types::get).toArray(ColumnType[]::new);
+        this.fieldNames = fieldIndexes.stream().map(columns::name).toArray(String[]::new);
+        this.fieldTypes = fieldIndexes.stream().map(columns::type).toArray(ColumnType[]::new);
+    }
+
+    /** The mapper the table's options describe ({@code measurement}, {@code tag.columns}, …). */
+    public static PointMapper fromOptions(SinkColumns columns, ReadableConfig options) {
+        return create(
+                columns,
+                options.get(InfluxDbConnectorOptions.MEASUREMENT),
+                options.get(InfluxDbConnectorOptions.TAG_COLUMNS),
+                options.get(SinkOptions.TIME_COLUMN),
+                options.get(InfluxDbConnectorOptions.VERSION_COLUMN));
     }
 
     /**
      * Validates the column layout against the options and builds the mapper.
      *
-     * @param names column names in row order
-     * @param types column types in row order
-     * @param typeNames human-readable column types for error messages, in row order
      * @param tagColumns comma-separated value of {@code tag.columns}, or null for no tags
      * @param versionColumn null when the table has no version column
      * @throws IllegalArgumentException naming the column and option that do not fit
      */
     public static PointMapper create(
-            List<String> names,
-            List<ColumnType> types,
-            List<String> typeNames,
-            String measurement,
-            String tagColumns,
-            String timeColumn,
-            String versionColumn) {
+            SinkColumns columns, String measurement, String tagColumns, String timeColumn, String versionColumn) {
         if (measurement == null || measurement.trim().isEmpty()) {
             throw new IllegalArgumentException(
                     "Option '" + InfluxDbConnectorOptions.MEASUREMENT.key() + "' is empty.");
         }
         checkName(measurement, InfluxDbConnectorOptions.MEASUREMENT.key(), true);
-        int timeIndex = requireColumn(names, timeColumn, InfluxDbConnectorOptions.TIME_COLUMN.key());
-        ColumnType timeType = types.get(timeIndex);
-        if (timeType != ColumnType.TIMESTAMP && timeType != ColumnType.INTEGER) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Time column '%s' has type %s; use TIMESTAMP, TIMESTAMP_LTZ or BIGINT "
-                                    + "epoch milliseconds (option '%s').",
-                            timeColumn, typeNames.get(timeIndex), InfluxDbConnectorOptions.TIME_COLUMN.key()));
-        }
+        int timeIndex = columns.timeColumn(timeColumn, SinkOptions.TIME_COLUMN.key());
         int versionIndex = -1;
         if (versionColumn != null && !versionColumn.trim().isEmpty()) {
-            versionIndex =
-                    requireColumn(names, versionColumn.trim(), InfluxDbConnectorOptions.VERSION_COLUMN.key());
+            versionIndex = columns.require(versionColumn.trim(), InfluxDbConnectorOptions.VERSION_COLUMN.key());
         }
-        List<Integer> tagIndexes = new ArrayList<>();
-        for (String tag : parseColumnList(tagColumns)) {
-            int index = requireColumn(names, tag, InfluxDbConnectorOptions.TAG_COLUMNS.key());
-            if (index == timeIndex || index == versionIndex) {
-                throw new IllegalArgumentException(
-                        String.format("Column '%s' cannot be both a tag and the time or version column.", tag));
-            }
-            ColumnType type = types.get(index);
-            if (type != ColumnType.STRING && type != ColumnType.INTEGER && type != ColumnType.BOOLEAN) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Tag column '%s' has type %s; tags must be STRING, an integer type or "
-                                        + "BOOLEAN (option '%s').",
-                                tag, typeNames.get(index), InfluxDbConnectorOptions.TAG_COLUMNS.key()));
-            }
-            checkName(tag, InfluxDbConnectorOptions.TAG_COLUMNS.key(), false);
-            tagIndexes.add(index);
+        String tagOption = InfluxDbConnectorOptions.TAG_COLUMNS.key();
+        List<Integer> tagIndexes =
+                columns.keyColumns(
+                        SinkColumns.parseList(tagOption, tagColumns), tagOption, "tag", timeIndex, versionIndex);
+        for (int index : tagIndexes) {
+            checkName(columns.name(index), tagOption, false);
         }
         List<Integer> fieldIndexes = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < columns.size(); i++) {
             if (i == timeIndex || i == versionIndex || tagIndexes.contains(i)) {
                 continue;
             }
-            if (types.get(i) == ColumnType.UNSUPPORTED) {
+            if (columns.type(i) == ColumnType.UNSUPPORTED) {
                 throw new IllegalArgumentException(
                         String.format(
                                 "Column '%s' has type %s, which the InfluxDB sink cannot write. Fields "
                                         + "may be BIGINT/INT/SMALLINT/TINYINT, DOUBLE/FLOAT/DECIMAL, "
                                         + "BOOLEAN, STRING or TIMESTAMP; cast the column or leave it "
                                         + "out of the sink table.",
-                                names.get(i), typeNames.get(i)));
+                                columns.name(i), columns.typeName(i)));
             }
-            if (names.get(i).equals("time")) {
+            if (columns.name(i).equals("time")) {
                 throw new IllegalArgumentException(
                         "Column 'time' would be a field, which InfluxDB refuses; make it the time "
-                                + "column (option '" + InfluxDbConnectorOptions.TIME_COLUMN.key()
+                                + "column (option '" + SinkOptions.TIME_COLUMN.key()
                                 + "') or rename it.");
             }
-            checkName(names.get(i), "field column", false);
+            checkName(columns.name(i), "field column", false);
             fieldIndexes.add(i);
         }
         if (fieldIndexes.isEmpty()) {
@@ -147,7 +129,7 @@ public final class PointMapper implements Serializable {
                     "The sink table has no field columns: every column is a tag, the time or the "
                             + "version. Add at least one field column.");
         }
-        return new PointMapper(measurement.trim(), timeColumn, timeIndex, tagIndexes, fieldIndexes, names, types);
+        return new PointMapper(measurement.trim(), timeColumn, timeIndex, tagIndexes, fieldIndexes, columns);
     }
 
     private static void checkName(String name, String option, boolean measurement) {
@@ -163,35 +145,8 @@ public final class PointMapper implements Serializable {
         }
     }
 
-    private static Set<String> parseColumnList(String value) {
-        Set<String> columns = new LinkedHashSet<>();
-        if (value == null || value.trim().isEmpty()) {
-            return columns;
-        }
-        for (String part : value.split(",")) {
-            String column = part.trim();
-            if (column.isEmpty() || !columns.add(column)) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Option '%s' = '%s' has an empty or repeated column name.",
-                                InfluxDbConnectorOptions.TAG_COLUMNS.key(), value));
-            }
-        }
-        return columns;
-    }
-
-    private static int requireColumn(List<String> names, String column, String option) {
-        int index = names.indexOf(column);
-        if (index < 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Column '%s' named by option '%s' is not in the sink table; its columns are %s.",
-                            column, option, names));
-        }
-        return index;
-    }
-
     /** Builds the point of one row; {@code field} returns the value at a column position. */
+    @Override
     public InfluxDbPoint map(IntFunction<Object> field) {
         StringBuilder line = new StringBuilder(128);
         List<String> problems = new ArrayList<>(2);

@@ -1,12 +1,12 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.sink.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClientBuilder;
@@ -36,13 +36,7 @@ public final class DefaultTimestreamClientProvider implements TimestreamClientPr
                 TimestreamWriteClient.builder()
                         .region(Region.of(config.region()))
                         .credentialsProvider(credentials(config))
-                        .httpClientBuilder(
-                                UrlConnectionHttpClient.builder()
-                                        .connectionTimeout(
-                                                timeout.compareTo(Duration.ofSeconds(10)) < 0
-                                                        ? timeout
-                                                        : Duration.ofSeconds(10))
-                                        .socketTimeout(timeout))
+                        .httpClientBuilder(AwsClients.httpClient(timeout))
                         .overrideConfiguration(
                                 ClientOverrideConfiguration.builder()
                                         .retryStrategy(AwsRetryStrategy.doNotRetry())

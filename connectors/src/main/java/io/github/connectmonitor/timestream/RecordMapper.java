@@ -1,9 +1,14 @@
 package io.github.connectmonitor.timestream;
 
-import java.io.Serializable;
+import io.github.connectmonitor.sink.ColumnType;
+import io.github.connectmonitor.sink.RowMapper;
+import io.github.connectmonitor.sink.SinkColumns;
+import io.github.connectmonitor.sink.SinkEntry;
+import io.github.connectmonitor.sink.SinkOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -15,7 +20,7 @@ import java.util.stream.Collectors;
  * whose Timestream type follows the column type. Null measures are left out. Built once per sink
  * from the schema, where every configuration mistake is reported with the column and option names.
  */
-public final class RecordMapper implements Serializable {
+public final class RecordMapper implements RowMapper<TimestreamRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,7 +29,7 @@ public final class RecordMapper implements Serializable {
      * limit is 2 KiB per record, which it enforces by rejecting the record; this bound only keeps an
      * oversized row from failing the job inside the sink's buffer.
      */
-    static final int MAX_RECORD_BYTES = 64 * 1024;
+    static final int MAX_RECORD_BYTES = SinkEntry.MAX_BYTES;
 
     private static final int MAX_DEAD_LETTER_VALUE_CHARS = 256;
 
@@ -49,41 +54,43 @@ public final class RecordMapper implements Serializable {
             int versionIndex,
             List<Integer> dimensionIndexes,
             List<Integer> measureIndexes,
-            List<String> names,
-            List<ColumnType> types) {
+            SinkColumns columns) {
         this.measureName = measureName;
         this.timeColumn = timeColumn;
         this.timeIndex = timeIndex;
         this.timeType = timeType;
         this.versionIndex = versionIndex;
         this.dimensionIndexes = dimensionIndexes.stream().mapToInt(Integer::intValue).toArray();
-        this.dimensionNames = dimensionIndexes.stream().map(names::get).toArray(String[]::new);
+        this.dimensionNames = dimensionIndexes.stream().map(columns::name).toArray(String[]::new);
         this.dimensionTypes =
-                dimensionIndexes.stream().map(types::get).toArray(ColumnType[]::new);
+                dimensionIndexes.stream().map(columns::type).toArray(ColumnType[]::new);
         this.measureIndexes = measureIndexes.stream().mapToInt(Integer::intValue).toArray();
-        this.measureNames = measureIndexes.stream().map(names::get).toArray(String[]::new);
+        this.measureNames = measureIndexes.stream().map(columns::name).toArray(String[]::new);
         this.measureColumnTypes =
-                measureIndexes.stream().map(types::get).toArray(ColumnType[]::new);
+                measureIndexes.stream().map(columns::type).toArray(ColumnType[]::new);
         this.measureTypes =
-                Arrays.stream(measureColumnTypes)
-                        .map(ColumnType::measureType)
-                        .toArray(MeasureType[]::new);
+                Arrays.stream(measureColumnTypes).map(MeasureType::of).toArray(MeasureType[]::new);
+    }
+
+    /** The mapper the table's options describe ({@code measure.name}, {@code dimension.columns}, …). */
+    public static RecordMapper fromOptions(SinkColumns columns, ReadableConfig options) {
+        return create(
+                columns,
+                options.get(TimestreamConnectorOptions.MEASURE_NAME),
+                options.get(TimestreamConnectorOptions.DIMENSION_COLUMNS),
+                options.get(SinkOptions.TIME_COLUMN),
+                options.get(TimestreamConnectorOptions.VERSION_COLUMN));
     }
 
     /**
      * Validates the column layout against the options and builds the mapper.
      *
-     * @param names column names in row order
-     * @param types column types in row order
-     * @param typeNames human-readable column types for error messages, in row order
      * @param dimensionColumns comma-separated value of {@code dimension.columns}
      * @param versionColumn null when records carry no version
      * @throws IllegalArgumentException naming the column and option that do not fit
      */
     public static RecordMapper create(
-            List<String> names,
-            List<ColumnType> types,
-            List<String> typeNames,
+            SinkColumns columns,
             String measureName,
             String dimensionColumns,
             String timeColumn,
@@ -92,72 +99,47 @@ public final class RecordMapper implements Serializable {
             throw new IllegalArgumentException(
                     "Option '" + TimestreamConnectorOptions.MEASURE_NAME.key() + "' is empty.");
         }
-        Set<String> dimensions = parseColumnList(dimensionColumns);
-        int timeIndex =
-                requireColumn(names, timeColumn, TimestreamConnectorOptions.TIME_COLUMN.key());
-        ColumnType timeType = types.get(timeIndex);
-        if (timeType != ColumnType.TIMESTAMP && timeType != ColumnType.INTEGER) {
+        if (dimensionColumns == null || dimensionColumns.trim().isEmpty()) {
             throw new IllegalArgumentException(
-                    String.format(
-                            "Time column '%s' has type %s; use TIMESTAMP, TIMESTAMP_LTZ or BIGINT "
-                                    + "epoch milliseconds (option '%s').",
-                            timeColumn,
-                            typeNames.get(timeIndex),
-                            TimestreamConnectorOptions.TIME_COLUMN.key()));
+                    "Option '"
+                            + TimestreamConnectorOptions.DIMENSION_COLUMNS.key()
+                            + "' lists no columns; Timestream records need at least one dimension.");
         }
+        Set<String> dimensions =
+                SinkColumns.parseList(TimestreamConnectorOptions.DIMENSION_COLUMNS.key(), dimensionColumns);
+        int timeIndex = columns.timeColumn(timeColumn, SinkOptions.TIME_COLUMN.key());
         int versionIndex = -1;
         if (versionColumn != null) {
-            versionIndex =
-                    requireColumn(
-                            names, versionColumn, TimestreamConnectorOptions.VERSION_COLUMN.key());
-            if (types.get(versionIndex) != ColumnType.INTEGER) {
+            versionIndex = columns.require(versionColumn, TimestreamConnectorOptions.VERSION_COLUMN.key());
+            if (columns.type(versionIndex) != ColumnType.INTEGER) {
                 throw new IllegalArgumentException(
                         String.format(
                                 "Version column '%s' has type %s; use BIGINT or INT (option '%s').",
                                 versionColumn,
-                                typeNames.get(versionIndex),
+                                columns.typeName(versionIndex),
                                 TimestreamConnectorOptions.VERSION_COLUMN.key()));
             }
         }
-        List<Integer> dimensionIndexes = new ArrayList<>();
-        for (String dimension : dimensions) {
-            int index =
-                    requireColumn(
-                            names, dimension, TimestreamConnectorOptions.DIMENSION_COLUMNS.key());
-            ColumnType type = types.get(index);
-            if (index == timeIndex || index == versionIndex) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Column '%s' cannot be both a dimension and the time or version "
-                                        + "column.",
-                                dimension));
-            }
-            if (type != ColumnType.STRING
-                    && type != ColumnType.INTEGER
-                    && type != ColumnType.BOOLEAN) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Dimension column '%s' has type %s; dimensions must be STRING, "
-                                        + "an integer type or BOOLEAN (option '%s').",
-                                dimension,
-                                typeNames.get(index),
-                                TimestreamConnectorOptions.DIMENSION_COLUMNS.key()));
-            }
-            dimensionIndexes.add(index);
-        }
+        List<Integer> dimensionIndexes =
+                columns.keyColumns(
+                        dimensions,
+                        TimestreamConnectorOptions.DIMENSION_COLUMNS.key(),
+                        "dimension",
+                        timeIndex,
+                        versionIndex);
         List<Integer> measureIndexes = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < columns.size(); i++) {
             if (i == timeIndex || i == versionIndex || dimensionIndexes.contains(i)) {
                 continue;
             }
-            if (types.get(i).measureType() == null) {
+            if (MeasureType.of(columns.type(i)) == null) {
                 throw new IllegalArgumentException(
                         String.format(
                                 "Column '%s' has type %s, which Timestream cannot store. Measures "
                                         + "may be BIGINT/INT/SMALLINT/TINYINT, DOUBLE/FLOAT/DECIMAL, "
                                         + "BOOLEAN, STRING or TIMESTAMP; cast the column or leave it "
                                         + "out of the sink table.",
-                                names.get(i), typeNames.get(i)));
+                                columns.name(i), columns.typeName(i)));
             }
             measureIndexes.add(i);
         }
@@ -170,48 +152,15 @@ public final class RecordMapper implements Serializable {
                 measureName,
                 timeColumn,
                 timeIndex,
-                timeType,
+                columns.type(timeIndex),
                 versionIndex,
                 dimensionIndexes,
                 measureIndexes,
-                names,
-                types);
-    }
-
-    /** Splits {@code dimension.columns}; blank entries and duplicates are configuration errors. */
-    static Set<String> parseColumnList(String value) {
-        Set<String> columns = new LinkedHashSet<>();
-        if (value == null || value.trim().isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Option '"
-                            + TimestreamConnectorOptions.DIMENSION_COLUMNS.key()
-                            + "' lists no columns; Timestream records need at least one dimension.");
-        }
-        for (String part : value.split(",")) {
-            String column = part.trim();
-            if (column.isEmpty() || !columns.add(column)) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Option '%s' = '%s' has an empty or repeated column name.",
-                                TimestreamConnectorOptions.DIMENSION_COLUMNS.key(), value));
-            }
-        }
-        return columns;
-    }
-
-    private static int requireColumn(List<String> names, String column, String option) {
-        int index = names.indexOf(column);
-        if (index < 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Column '%s' named by option '%s' is not in the sink table; its "
-                                    + "columns are %s.",
-                            column, option, names));
-        }
-        return index;
+                columns);
     }
 
     /** Builds the record of one row; {@code field} returns the value at a column position. */
+    @Override
     public TimestreamRecord map(IntFunction<Object> field) {
         List<String> problems = new ArrayList<>(2);
         Long time = null;
@@ -269,7 +218,7 @@ public final class RecordMapper implements Serializable {
                         mTypes,
                         mValues,
                         problems.isEmpty() ? null : String.join("; ", problems));
-        if (record.isValid() && record.estimatedSizeInBytes() > MAX_RECORD_BYTES) {
+        if (record.isValid() && record.sizeInBytes() > MAX_RECORD_BYTES) {
             return new TimestreamRecord(
                     measureName,
                     time,
@@ -280,7 +229,7 @@ public final class RecordMapper implements Serializable {
                     mTypes,
                     truncate(mValues),
                     "record of about "
-                            + record.estimatedSizeInBytes()
+                            + record.sizeInBytes()
                             + " bytes exceeds Timestream's 2 KiB record limit (values truncated "
                             + "here)");
         }

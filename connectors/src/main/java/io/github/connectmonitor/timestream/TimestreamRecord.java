@@ -1,6 +1,8 @@
 package io.github.connectmonitor.timestream;
 
-import java.io.Serializable;
+import io.github.connectmonitor.sink.JsonObject;
+import io.github.connectmonitor.sink.SinkEntry;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,7 +12,7 @@ import java.util.Objects;
  * measure, too large) carries an {@link #invalidReason()} and goes to the dead letters instead of
  * the service. Immutable; the AWS SDK model objects are built only when a request is sent.
  */
-public final class TimestreamRecord implements Serializable {
+public final class TimestreamRecord implements SinkEntry {
 
     private static final long serialVersionUID = 1L;
 
@@ -55,6 +57,7 @@ public final class TimestreamRecord implements Serializable {
     }
 
     /** Epoch milliseconds; null only for an invalid record. */
+    @Override
     public Long timeMillis() {
         return timeMillis;
     }
@@ -92,11 +95,8 @@ public final class TimestreamRecord implements Serializable {
         return measureValues[i];
     }
 
-    public boolean isValid() {
-        return invalidReason == null;
-    }
-
     /** Why this record cannot be written, or null when it can. */
+    @Override
     public String invalidReason() {
         return invalidReason;
     }
@@ -105,7 +105,8 @@ public final class TimestreamRecord implements Serializable {
      * Rough size of the record on the wire (names, values and JSON overhead). Used for the
      * byte-based flush threshold only; an invalid record is never sent and counts as 1 byte.
      */
-    public long estimatedSizeInBytes() {
+    @Override
+    public long sizeInBytes() {
         if (!isValid()) {
             return 1;
         }
@@ -117,6 +118,29 @@ public final class TimestreamRecord implements Serializable {
             size += 40 + utf8Length(measureNames[i]) + utf8Length(measureValues[i]);
         }
         return size;
+    }
+
+    /**
+     * The record as its dead letter shows it: {@code {"measureName":…,"time":…,"version":…,
+     * "dimensions":{name:value,…},"measures":{name:{"type":…,"value":…},…}}}.
+     */
+    JsonObject toJson() {
+        JsonObject dimensions = new JsonObject();
+        for (int i = 0; i < dimensionNames.length; i++) {
+            dimensions.string(dimensionNames[i], dimensionValues[i]);
+        }
+        JsonObject measures = new JsonObject();
+        for (int i = 0; i < measureNames.length; i++) {
+            measures.object(
+                    measureNames[i],
+                    new JsonObject().string("type", measureTypes[i].name()).string("value", measureValues[i]));
+        }
+        return new JsonObject()
+                .string("measureName", measureName)
+                .number("time", timeMillis)
+                .number("version", version)
+                .object("dimensions", dimensions)
+                .object("measures", measures);
     }
 
     private static int utf8Length(String s) {

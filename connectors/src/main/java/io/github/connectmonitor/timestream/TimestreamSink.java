@@ -1,22 +1,18 @@
 package io.github.connectmonitor.timestream;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
+import io.github.connectmonitor.sink.AbstractSink;
+import io.github.connectmonitor.sink.RowConverter;
+import io.github.connectmonitor.sink.SinkColumns;
 import org.apache.flink.api.connector.sink2.StatefulSink.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.types.Row;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +24,7 @@ import java.util.Map;
  * DataStream API: {@link #forRows} with the same option keys, or the constructor with an own
  * {@link ElementConverter}.
  */
-public class TimestreamSink<InputT> extends AsyncSinkBase<InputT, TimestreamRecord> {
+public class TimestreamSink<InputT> extends AbstractSink<InputT, TimestreamRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,16 +40,7 @@ public class TimestreamSink<InputT> extends AsyncSinkBase<InputT, TimestreamReco
             ElementConverter<InputT, TimestreamRecord> elementConverter,
             TimestreamSinkConfig config,
             TimestreamClientProvider clientProvider) {
-        super(
-                elementConverter,
-                config.maxBatchSize(),
-                config.maxInFlightRequests(),
-                config.maxBufferedRequests(),
-                config.flushBufferBytes(),
-                config.flushBufferTimeoutMillis(),
-                config.flushBufferBytes(),
-                config.inFlightTimeoutMillis(),
-                false);
+        super("Timestream", elementConverter, config);
         this.config = config;
         this.clientProvider = clientProvider;
     }
@@ -65,61 +52,19 @@ public class TimestreamSink<InputT> extends AsyncSinkBase<InputT, TimestreamReco
      * @throws IllegalArgumentException naming the option or column that does not fit
      */
     public static TimestreamSink<Row> forRows(RowTypeInfo rowType, Map<String, String> options) {
-        Configuration configuration = Configuration.fromMap(options);
-        checkKnownKeys(options.keySet());
-        String[] names = rowType.getFieldNames();
-        List<ColumnType> types = new ArrayList<>();
-        List<String> typeNames = new ArrayList<>();
-        for (TypeInformation<?> type : rowType.getFieldTypes()) {
-            types.add(ColumnType.of(type));
-            typeNames.add(type.toString());
-        }
-        RecordMapper mapper =
-                RecordMapper.create(
-                        Arrays.asList(names),
-                        types,
-                        typeNames,
-                        configuration.get(TimestreamConnectorOptions.MEASURE_NAME),
-                        configuration.get(TimestreamConnectorOptions.DIMENSION_COLUMNS),
-                        configuration.get(TimestreamConnectorOptions.TIME_COLUMN),
-                        configuration.get(TimestreamConnectorOptions.VERSION_COLUMN));
+        Configuration configuration =
+                knownOptions(
+                        "Timestream",
+                        options,
+                        TimestreamConnectorOptions.requiredOptions(),
+                        TimestreamConnectorOptions.optionalOptions());
+        RecordMapper mapper = RecordMapper.fromOptions(SinkColumns.of(rowType), configuration);
         return new TimestreamSink<>(
-                new RowElementConverter(mapper, names), TimestreamSinkConfig.fromOptions(configuration));
-    }
-
-    private static void checkKnownKeys(Collection<String> keys) {
-        List<String> known = new ArrayList<>();
-        TimestreamConnectorOptions.requiredOptions().forEach(o -> known.add(o.key()));
-        TimestreamConnectorOptions.optionalOptions().forEach(o -> known.add(o.key()));
-        for (String key : keys) {
-            if (!known.contains(key) && !key.equals("connector")) {
-                throw new IllegalArgumentException(
-                        "Unknown Timestream sink option '" + key + "'; supported: " + known);
-            }
-        }
+                new RowConverter<>(mapper, rowType.getFieldNames()), TimestreamSinkConfig.fromOptions(configuration));
     }
 
     public TimestreamSinkConfig config() {
         return config;
-    }
-
-    ElementConverter<InputT, TimestreamRecord> elementConverter() {
-        return getElementConverter();
-    }
-
-    /** Flink 1.19+ creates writers through {@link #createWriter(WriterInitContext)}. */
-    @Override
-    @Deprecated
-    public StatefulSinkWriter<InputT, BufferedRequestState<TimestreamRecord>> createWriter(
-            Sink.InitContext context) {
-        throw new UnsupportedOperationException(
-                "The Timestream sink needs Flink 1.19 or newer (createWriter(WriterInitContext)).");
-    }
-
-    @Override
-    public StatefulSinkWriter<InputT, BufferedRequestState<TimestreamRecord>> createWriter(
-            WriterInitContext context) {
-        return restoreWriter(context, Collections.emptyList());
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.github.connectmonitor.influxdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.connectmonitor.timestream.TestWriterContext;
+import io.github.connectmonitor.sink.LocalServer;
+import io.github.connectmonitor.sink.TestWriterContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,7 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +62,7 @@ class InfluxDbIntegrationTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path workDir;
 
-    private static Process influxd;
+    private static LocalServer influxd;
     private static String url;
 
     @BeforeAll
@@ -80,33 +78,16 @@ class InfluxDbIntegrationTest {
                     "influxd not found at " + binary + " (-Dinfluxd.binary): run `make influxdb` in the "
                             + "repository root.");
         }
-        int httpPort = freePort();
+        int httpPort = LocalServer.freePort();
         Path config = workDir.resolve("influxdb.conf");
-        Files.writeString(config, config(workDir, httpPort, freePort()));
+        Files.writeString(config, config(workDir, httpPort, LocalServer.freePort()));
         url = "http://127.0.0.1:" + httpPort;
-        influxd =
-                new ProcessBuilder(binary.toString(), "run", "-config", config.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve("influxd.log").toFile())
-                        .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            if (!influxd.isAlive()) {
-                throw new IllegalStateException(
-                        "influxd exited with " + influxd.exitValue() + "; see " + workDir.resolve("influxd.log"));
-            }
-            try {
-                if (send(HttpRequest.newBuilder(URI.create(url + "/ping")).GET()).statusCode() == 204) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("influxd did not answer on " + url + " within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        influxd = LocalServer.start(
+                "influxd",
+                url,
+                new ProcessBuilder(binary.toString(), "run", "-config", config.toString()),
+                workDir.resolve("influxd.log"),
+                () -> send(HttpRequest.newBuilder(URI.create(url + "/ping")).GET()).statusCode() == 204);
         assertThat(query(null, "CREATE DATABASE " + DATABASE).path("results").get(0).has("error")).isFalse();
     }
 
@@ -145,19 +126,10 @@ class InfluxDbIntegrationTest {
                 "");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @AfterAll
     static void stopInfluxd() throws InterruptedException {
         if (influxd != null) {
-            influxd.destroy();
-            if (!influxd.waitFor(10, TimeUnit.SECONDS)) {
-                influxd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            influxd.close();
         }
     }
 

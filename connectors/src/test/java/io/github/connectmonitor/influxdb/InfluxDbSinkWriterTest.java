@@ -1,21 +1,16 @@
 package io.github.connectmonitor.influxdb;
 
-import io.github.connectmonitor.timestream.TestWriterContext;
+import io.github.connectmonitor.sink.SinkException;
+import io.github.connectmonitor.sink.SinkTesting;
+import io.github.connectmonitor.sink.TestWriterContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +18,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static io.github.connectmonitor.influxdb.FakeInfluxDb.answer;
+import static io.github.connectmonitor.sink.SinkTesting.causeOfType;
+import static io.github.connectmonitor.sink.SinkTesting.deadLetters;
+import static io.github.connectmonitor.sink.SinkTesting.throughCheckpoint;
+import static io.github.connectmonitor.sink.SinkTesting.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +38,7 @@ class InfluxDbSinkWriterTest {
     @TempDir Path tmp;
 
     private FakeInfluxDb influx;
-    private final List<Long> retryDelays = new ArrayList<>();
+    private final SinkTesting.ImmediateRetries retries = new SinkTesting.ImmediateRetries();
     private InfluxDbSinkWriter<InfluxDbPoint> writer;
 
     @BeforeEach
@@ -71,28 +70,14 @@ class InfluxDbSinkWriterTest {
                         new TestWriterContext(),
                         InfluxDbSinkConfig.fromOptions(Configuration.fromMap(options)),
                         Collections.emptyList(),
-                        (delay, action) -> {
-                            retryDelays.add(delay);
-                            action.run();
-                        },
+                        retries,
                         () -> 0.5,
-                        Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC));
+                        SinkTesting.CLOCK);
         return writer;
     }
 
     private static InfluxDbPoint point(String queue, String value) {
         return InfluxDbPoint.valid("queue,queue_id=" + queue + " calls=" + value + " 1700000000000", 1700000000000L);
-    }
-
-    private void write(InfluxDbPoint... points) throws Exception {
-        for (InfluxDbPoint point : points) {
-            writer.write(point, null);
-        }
-    }
-
-    private List<String> deadLetters() throws Exception {
-        Path file = tmp.resolve("dead-letters-0.jsonl");
-        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : Collections.emptyList();
     }
 
     private List<String> storedLines() {
@@ -102,7 +87,7 @@ class InfluxDbSinkWriterTest {
     @Test
     void aBatchIsPostedAsLineProtocolToTheV1WriteApi() throws Exception {
         writer(options());
-        write(point("q-0", "1i"), point("q-1", "2i"));
+        write(writer, point("q-0", "1i"), point("q-1", "2i"));
         writer.flush(true);
 
         assertThat(influx.requests()).singleElement().satisfies(r -> {
@@ -113,7 +98,7 @@ class InfluxDbSinkWriterTest {
                     "queue,queue_id=q-0 calls=1i 1700000000000", "queue,queue_id=q-1 calls=2i 1700000000000");
         });
         assertThat(writer.rejectedRecordCount()).isZero();
-        assertThat(deadLetters()).isEmpty();
+        assertThat(deadLetters(tmp)).isEmpty();
     }
 
     @Test
@@ -121,7 +106,7 @@ class InfluxDbSinkWriterTest {
         Map<String, String> options = options();
         options.put("token", "s3cret");
         writer(options);
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
         writer.flush(true);
 
         assertThat(influx.requests()).singleElement().satisfies(r -> assertThat(r.authorization).isEqualTo("Token s3cret"));
@@ -131,7 +116,7 @@ class InfluxDbSinkWriterTest {
     void anInfluxDb3StyleOkIsStoredToo() throws Exception {
         influx.then(answer(200, ""));
         writer(options());
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
         writer.flush(true);
 
         assertThat(influx.requests()).hasSize(1);
@@ -144,14 +129,14 @@ class InfluxDbSinkWriterTest {
                 .then(answer(500, "{\"error\":\"timeout\"}"))
                 .then(answer(503, ""));
         writer(options());
-        write(point("q-0", "1i"), point("q-1", "2i"));
+        write(writer, point("q-0", "1i"), point("q-1", "2i"));
         writer.flush(true);
 
         assertThat(influx.requests()).hasSize(4).allSatisfy(r -> assertThat(r.lines).hasSize(2));
         // Jitter draws 0.5 here: half of the 100, 200 and 400 ms caps.
-        assertThat(retryDelays).containsExactly(50L, 100L, 200L);
+        assertThat(retries.delays()).containsExactly(50L, 100L, 200L);
         assertThat(writer.retriedRequestCount()).isEqualTo(3);
-        assertThat(deadLetters()).isEmpty();
+        assertThat(deadLetters(tmp)).isEmpty();
     }
 
     @Test
@@ -160,12 +145,12 @@ class InfluxDbSinkWriterTest {
         Map<String, String> options = options();
         options.put("sink.request.timeout", "300 ms");
         writer(options);
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
         writer.flush(true);
 
         assertThat(influx.requests()).hasSize(2);
         assertThat(writer.retriedRequestCount()).isEqualTo(1);
-        assertThat(deadLetters()).isEmpty();
+        assertThat(deadLetters(tmp)).isEmpty();
     }
 
     @Test
@@ -176,13 +161,13 @@ class InfluxDbSinkWriterTest {
         options.put("url", url);
         options.put("sink.retry.max-attempts", "3");
         writer(options);
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
 
         assertThatThrownBy(() -> writer.flush(true))
-                .satisfies(e -> assertThat(causeOfType(e, InfluxDbSinkException.class))
+                .satisfies(e -> assertThat(causeOfType(e, SinkException.class))
                         .hasMessageContaining("still failed after 3 attempts")
                         .hasMessageContaining("sink.retry.max-attempts"));
-        assertThat(retryDelays).hasSize(2);
+        assertThat(retries.delays()).hasSize(2);
     }
 
     @Test
@@ -193,7 +178,7 @@ class InfluxDbSinkWriterTest {
                 : answer(204, ""));
         writer(options());
         InfluxDbPoint bad = point("q-2", "2.5");
-        write(point("q-0", "1i"), point("q-1", "2i"), bad, point("q-3", "3i"), point("q-4", "4i"));
+        write(writer, point("q-0", "1i"), point("q-1", "2i"), bad, point("q-3", "3i"), point("q-4", "4i"));
         writer.flush(true);
 
         List<String> stored = influx.requests().stream()
@@ -204,7 +189,7 @@ class InfluxDbSinkWriterTest {
                 point("q-0", "1i").line(), point("q-1", "2i").line(), point("q-3", "3i").line(), point("q-4", "4i").line());
         assertThat(writer.rejectedRecordCount()).isEqualTo(1);
         assertThat(writer.retriedRequestCount()).isZero();
-        assertThat(deadLetters()).containsExactly(
+        assertThat(deadLetters(tmp)).containsExactly(
                 "{\"at\":\"2026-11-24T10:00:00Z\",\"database\":\"connect\",\"source\":\"server\",\"status\":400,"
                         + "\"reason\":\"partial write: field type conflict: input field \\\"calls\\\" on measurement "
                         + "\\\"queue\\\" is type float, already exists as type integer dropped=1\","
@@ -216,11 +201,11 @@ class InfluxDbSinkWriterTest {
         writer(options());
         InfluxDbPoint invalid = new InfluxDbPoint("queue,queue_id=q-9 1700000000000", 1700000000000L,
                 "all field columns are null");
-        write(point("q-0", "1i"), invalid);
+        write(writer, point("q-0", "1i"), invalid);
         writer.flush(true);
 
         assertThat(storedLines()).containsExactly(point("q-0", "1i").line());
-        assertThat(deadLetters()).singleElement().asString()
+        assertThat(deadLetters(tmp)).singleElement().asString()
                 .contains("\"source\":\"sink\"", "\"status\":null", "\"reason\":\"all field columns are null\"");
     }
 
@@ -230,10 +215,10 @@ class InfluxDbSinkWriterTest {
         Map<String, String> options = options();
         options.put("token", "wrong");
         writer(options);
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
 
         assertThatThrownBy(() -> writer.flush(true))
-                .satisfies(e -> assertThat(causeOfType(e, InfluxDbSinkException.class))
+                .satisfies(e -> assertThat(causeOfType(e, SinkException.class))
                         .hasMessageContaining("Check option 'token'")
                         .hasMessageContaining("HTTP 401: authorization failed")
                         .message().doesNotContain("wrong"));
@@ -244,10 +229,10 @@ class InfluxDbSinkWriterTest {
     void aMissingDatabaseFailsTheJobNamingTheDatabaseOption() throws Exception {
         influx.otherwise(lines -> answer(404, "{\"error\":\"database not found: \\\"connect\\\"\"}"));
         writer(options());
-        write(point("q-0", "1i"));
+        write(writer, point("q-0", "1i"));
 
         assertThatThrownBy(() -> writer.flush(true))
-                .satisfies(e -> assertThat(causeOfType(e, InfluxDbSinkException.class))
+                .satisfies(e -> assertThat(causeOfType(e, SinkException.class))
                         .hasMessageContaining("Check option 'database'")
                         .hasMessageContaining("database not found")
                         .hasMessageContaining("option 'url'"));
@@ -260,26 +245,12 @@ class InfluxDbSinkWriterTest {
         options.put("sink.flush-on-checkpoint", "false");
         writer(options);
         InfluxDbPoint invalid = new InfluxDbPoint("queue 1", null, "time column 'time' is null");
-        write(point("q-0", "1i"), invalid);
+        write(writer, point("q-0", "1i"), invalid);
 
         writer.flush(false);
         List<BufferedRequestState<InfluxDbPoint>> state = writer.snapshotState(1);
 
         assertThat(influx.requests()).isEmpty();
-        InfluxDbPointStateSerializer serializer = new InfluxDbPointStateSerializer();
-        BufferedRequestState<InfluxDbPoint> restored =
-                serializer.deserialize(serializer.getVersion(), serializer.serialize(state.get(0)));
-        assertThat(restored.getBufferedRequestEntries())
-                .extracting(RequestEntryWrapper::getRequestEntry)
-                .containsExactly(point("q-0", "1i"), invalid);
-    }
-
-    private static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " in " + error, error);
+        assertThat(throughCheckpoint(new InfluxDbPointStateSerializer(), state.get(0))).containsExactly(point("q-0", "1i"), invalid);
     }
 }

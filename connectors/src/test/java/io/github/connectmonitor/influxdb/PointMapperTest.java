@@ -1,6 +1,7 @@
 package io.github.connectmonitor.influxdb;
 
-import io.github.connectmonitor.timestream.ColumnType;
+import io.github.connectmonitor.sink.ColumnType;
+import io.github.connectmonitor.sink.SinkColumns;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
@@ -29,7 +30,7 @@ class PointMapperTest {
     private static final LocalDateTime TIME = LocalDateTime.parse("2023-11-14T22:13:20");
 
     private static PointMapper mapper() {
-        return PointMapper.create(NAMES, TYPES, TYPE_NAMES, "queue", "queue_id,instance_id", "time", "version");
+        return PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), "queue", "queue_id,instance_id", "time", "version");
     }
 
     private static InfluxDbPoint map(Object... row) {
@@ -83,16 +84,16 @@ class PointMapperTest {
 
     @Test
     void configurationMistakesNameTheOption() {
-        assertThatThrownBy(() -> PointMapper.create(NAMES, TYPES, TYPE_NAMES, "queue", "nope", "time", null))
+        assertThatThrownBy(() -> PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), "queue", "nope", "time", null))
                 .hasMessageContaining("'nope'")
                 .hasMessageContaining("tag.columns");
-        assertThatThrownBy(() -> PointMapper.create(NAMES, TYPES, TYPE_NAMES, "queue", null, "avg_wait", null))
+        assertThatThrownBy(() -> PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), "queue", null, "avg_wait", null))
                 .hasMessageContaining("time.column");
-        assertThatThrownBy(() -> PointMapper.create(NAMES, TYPES, TYPE_NAMES, "queue", "avg_wait", "time", null))
+        assertThatThrownBy(() -> PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), "queue", "avg_wait", "time", null))
                 .hasMessageContaining("Tag column 'avg_wait' has type DOUBLE");
-        assertThatThrownBy(() -> PointMapper.create(NAMES, TYPES, TYPE_NAMES, " ", null, "time", null))
+        assertThatThrownBy(() -> PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), " ", null, "time", null))
                 .hasMessageContaining("measurement");
-        assertThatThrownBy(() -> PointMapper.create(NAMES, TYPES, TYPE_NAMES, "queue", null, "time", "vers"))
+        assertThatThrownBy(() -> PointMapper.create(new SinkColumns(NAMES, TYPES, TYPE_NAMES), "queue", null, "time", "vers"))
                 .hasMessageContaining("version.column");
     }
 }

@@ -1,5 +1,8 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.sink.ColumnType;
+import io.github.connectmonitor.sink.RowDataConverter;
+import io.github.connectmonitor.sink.SinkColumns;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
@@ -55,9 +58,10 @@ class RecordMapperTest {
     private static RecordMapper mapper(Map<String, DataType> schema, String dimensions, String version) {
         List<LogicalType> types = logicalTypes(schema);
         return RecordMapper.create(
-                Arrays.asList(schema.keySet().toArray(new String[0])),
-                types.stream().map(ColumnType::of).collect(Collectors.toList()),
-                types.stream().map(LogicalType::asSummaryString).collect(Collectors.toList()),
+                new SinkColumns(
+                        Arrays.asList(schema.keySet().toArray(new String[0])),
+                        types.stream().map(ColumnType::of).collect(Collectors.toList()),
+                        types.stream().map(LogicalType::asSummaryString).collect(Collectors.toList())),
                 "queue",
                 dimensions,
                 "time",
@@ -66,7 +70,7 @@ class RecordMapperTest {
 
     private static TimestreamRecord mapRowData(GenericRowData row) {
         RecordMapper mapper = mapper(SCHEMA, "instance_id,queue_id,queue_name", "version");
-        return new RowDataElementConverter(mapper, logicalTypes(SCHEMA)).apply(row, null);
+        return new RowDataConverter<>(mapper, logicalTypes(SCHEMA)).apply(row, null);
     }
 
     private static GenericRowData fullRow() {
@@ -145,7 +149,7 @@ class RecordMapperTest {
         assertThat(record.invalidReason())
                 .contains("time column 'time' is null")
                 .contains("all measure columns are null");
-        assertThat(record.estimatedSizeInBytes()).isEqualTo(1);
+        assertThat(record.sizeInBytes()).isEqualTo(1);
     }
 
     @Test

@@ -1,14 +1,9 @@
 package io.github.connectmonitor.timestream;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.api.Schema;
+import io.github.connectmonitor.sink.InsertOnlyTableSink;
+import io.github.connectmonitor.sink.SinkTesting;
 import org.apache.flink.table.api.ValidationException;
-import org.apache.flink.table.catalog.CatalogTable;
 import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ObjectIdentifier;
-import org.apache.flink.table.catalog.ResolvedCatalogTable;
-import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
@@ -17,26 +12,15 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.connectmonitor.sink.SinkTesting.configOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TimestreamDynamicTableSinkFactoryTest {
-
-    private static final List<Column> COLUMNS =
-            Arrays.asList(
-                    Column.physical("instance_id", DataTypes.STRING()),
-                    Column.physical("queue_id", DataTypes.STRING()),
-                    Column.physical("queue_name", DataTypes.STRING()),
-                    Column.physical("time", DataTypes.TIMESTAMP(3)),
-                    Column.physical("version", DataTypes.BIGINT()),
-                    Column.physical("agents_online", DataTypes.BIGINT()),
-                    Column.physical("avg_wait", DataTypes.DOUBLE()));
 
     private static Map<String, String> sqlOptions() {
         Map<String, String> options = new HashMap<>();
@@ -51,25 +35,11 @@ class TimestreamDynamicTableSinkFactoryTest {
     }
 
     private static DynamicTableSink create(Map<String, String> options) {
-        return create(options, COLUMNS);
+        return create(options, SinkTesting.AGENT_STATE_COLUMNS);
     }
 
     private static DynamicTableSink create(Map<String, String> options, List<Column> columns) {
-        ResolvedSchema schema = ResolvedSchema.of(columns);
-        CatalogTable table =
-                CatalogTable.newBuilder()
-                        .schema(Schema.newBuilder().fromResolvedSchema(schema).build())
-                        .options(options)
-                        .partitionKeys(Collections.emptyList())
-                        .build();
-        return FactoryUtil.createDynamicTableSink(
-                null,
-                ObjectIdentifier.of("default_catalog", "default_database", "agent_state"),
-                new ResolvedCatalogTable(table, schema),
-                Collections.emptyMap(),
-                new Configuration(),
-                TimestreamDynamicTableSinkFactoryTest.class.getClassLoader(),
-                false);
+        return SinkTesting.createTableSink(options, columns);
     }
 
     @Test
@@ -86,14 +56,16 @@ class TimestreamDynamicTableSinkFactoryTest {
         options.put("endpoint", "http://127.0.0.1:5000");
         options.put("sink.retry.max-backoff", "5 s");
 
-        TimestreamDynamicTableSink sink = (TimestreamDynamicTableSink) create(options);
+        InsertOnlyTableSink<?, ?> sink = (InsertOnlyTableSink<?, ?>) create(options);
+        TimestreamSinkConfig config = configOf(sink, TimestreamSinkConfig.class);
 
         assertThat(sink.getChangelogMode(ChangelogMode.all())).isEqualTo(ChangelogMode.insertOnly());
-        assertThat(sink.config().database()).isEqualTo("connect");
-        assertThat(sink.config().table()).isEqualTo("agent_state_by_queue");
-        assertThat(sink.config().endpoint()).isEqualTo("http://127.0.0.1:5000");
-        assertThat(sink.config().maxBatchSize()).isEqualTo(100);
-        assertThat(sink.config().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(sink.asSummaryString()).isEqualTo("Timestream(connect.agent_state_by_queue)");
+        assertThat(config.database()).isEqualTo("connect");
+        assertThat(config.table()).isEqualTo("agent_state_by_queue");
+        assertThat(config.endpoint()).isEqualTo("http://127.0.0.1:5000");
+        assertThat(config.maxBatchSize()).isEqualTo(100);
+        assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(sink.mapper().toString())
                 .isEqualTo("RecordMapper{measure=agent_state, time=time, "
                         + "dimensions=[instance_id, queue_id, queue_name], measures=[agents_online,avg_wait]}");
@@ -161,7 +133,7 @@ class TimestreamDynamicTableSinkFactoryTest {
         options.put("sink.parallelism", "2");
         options.put("time.column", "time");
 
-        TimestreamSinkConfig config = ((TimestreamDynamicTableSink) create(options)).config();
+        TimestreamSinkConfig config = configOf(create(options), TimestreamSinkConfig.class);
 
         assertThat(config.maxBatchSize()).isEqualTo(50);
         assertThat(config.flushBufferBytes()).isEqualTo(1024 * 1024);

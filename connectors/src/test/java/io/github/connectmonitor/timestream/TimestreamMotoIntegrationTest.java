@@ -1,5 +1,7 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.sink.Http;
+import io.github.connectmonitor.sink.LocalServer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
@@ -15,14 +17,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -54,63 +51,22 @@ class TimestreamMotoIntegrationTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path workDir;
 
-    private static Process moto;
+    private static LocalServer moto;
     private static String endpoint;
 
     @BeforeAll
     static void startMoto() throws Exception {
-        Path server = motoServer();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        endpoint = "http://127.0.0.1:" + port;
-        ProcessBuilder builder =
-                new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                        .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve("moto.log").toFile());
-        builder.environment().put("MOTO_ENABLE_RECORDING", "True");
-        builder.environment().put("MOTO_RECORDER_FILEPATH", workDir.resolve("recording.jsonl").toString());
-        moto = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            if (!moto.isAlive()) {
-                throw new IllegalStateException(
-                        "moto_server exited with " + moto.exitValue() + "; see " + workDir.resolve("moto.log"));
-            }
-            try {
-                get("/moto-api/data.json");
-                break;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("moto_server did not answer on " + endpoint + " within 30 s");
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    /** {@code -Dmoto.server}, else the project's venv; missing is a setup error, not a skip. */
-    private static Path motoServer() {
-        String configured = System.getProperty("moto.server");
-        Path path = configured != null && !configured.contains("${")
-                ? Paths.get(configured)
-                : Paths.get("..", ".venv", "bin", "moto_server").toAbsolutePath().normalize();
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException(
-                    "moto_server not found at " + path + ": run `make venv` in the repository root "
-                            + "(or pass -Dmoto.server=/path/to/moto_server).");
-        }
-        return path;
+        moto = LocalServer.moto(
+                workDir,
+                Map.of("MOTO_ENABLE_RECORDING", "True",
+                        "MOTO_RECORDER_FILEPATH", workDir.resolve("recording.jsonl").toString()));
+        endpoint = moto.url();
     }
 
     @AfterAll
     static void stopMoto() throws InterruptedException {
         if (moto != null) {
-            moto.destroy();
-            if (!moto.waitFor(10, TimeUnit.SECONDS)) {
-                moto.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            moto.close();
         }
     }
 
@@ -217,14 +173,7 @@ class TimestreamMotoIntegrationTest {
     }
 
     private static String get(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(endpoint + path).openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(10_000);
-        try (InputStream in = connection.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            connection.disconnect();
-        }
+        return Http.get(endpoint + path);
     }
 
     /** A record with CommonAttributes applied, as Timestream stores it. */

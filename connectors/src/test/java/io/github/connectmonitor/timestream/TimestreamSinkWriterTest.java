@@ -1,25 +1,25 @@
 package io.github.connectmonitor.timestream;
 
+import io.github.connectmonitor.sink.SinkException;
+import io.github.connectmonitor.sink.SinkTesting;
+import io.github.connectmonitor.sink.TestWriterContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.timestreamwrite.model.ValidationException;
 import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRequest;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static io.github.connectmonitor.sink.SinkTesting.causeOfType;
+import static io.github.connectmonitor.sink.SinkTesting.deadLetters;
+import static io.github.connectmonitor.sink.SinkTesting.throughCheckpoint;
+import static io.github.connectmonitor.sink.SinkTesting.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +32,7 @@ class TimestreamSinkWriterTest {
     @TempDir Path tmp;
 
     private final StubTimestreamClient client = new StubTimestreamClient();
-    private final List<Long> retryDelays = new ArrayList<>();
+    private final SinkTesting.ImmediateRetries retries = new SinkTesting.ImmediateRetries();
     private TimestreamSinkWriter<TimestreamRecord> writer;
 
     private TimestreamSinkWriter<TimestreamRecord> writer(Map<String, String> options) {
@@ -45,12 +45,9 @@ class TimestreamSinkWriterTest {
                         Collections.emptyList(),
                         client,
                         Runnable::run,
-                        (delay, action) -> {
-                            retryDelays.add(delay);
-                            action.run();
-                        },
+                        retries,
                         () -> 0.5,
-                        Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC));
+                        SinkTesting.CLOCK);
         return writer;
     }
 
@@ -65,22 +62,11 @@ class TimestreamSinkWriterTest {
         }
     }
 
-    private void write(TimestreamRecord... records) throws Exception {
-        for (TimestreamRecord record : records) {
-            writer.write(record, null);
-        }
-    }
-
-    private List<String> deadLetters() throws Exception {
-        Path file = tmp.resolve("dead-letters-0.jsonl");
-        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : Collections.emptyList();
-    }
-
     @Test
     void batchesHoldAtMostOneHundredRecords() throws Exception {
         writer();
         for (int i = 0; i < 250; i++) {
-            write(Records.queue("q-" + i, i));
+            write(writer, Records.queue("q-" + i, i));
         }
         writer.flush(true);
 
@@ -96,7 +82,7 @@ class TimestreamSinkWriterTest {
         options.put("sink.batch.max-size", "7");
         writer(options);
         for (int i = 0; i < 20; i++) {
-            write(Records.queue("q-" + i, i));
+            write(writer, Records.queue("q-" + i, i));
         }
         writer.flush(true);
 
@@ -107,13 +93,13 @@ class TimestreamSinkWriterTest {
     void rejectedRecordsGoToTheDeadLettersAndAreNeverResent() throws Exception {
         client.thenThrow(StubTimestreamClient.rejected(1, "A record with this version already exists.", 5L));
         writer();
-        write(Records.queue("q-0", 10), Records.queue("q-1", 11), Records.queue("q-2", 12));
+        write(writer, Records.queue("q-0", 10), Records.queue("q-1", 11), Records.queue("q-2", 12));
         writer.flush(true);
 
         // Timestream wrote q-0 and q-2 and rejected q-1: one request, nothing sent again.
         assertThat(client.requests()).hasSize(1);
         assertThat(writer.rejectedRecordCount()).isEqualTo(1);
-        assertThat(deadLetters())
+        assertThat(deadLetters(tmp))
                 .containsExactly(
                         "{\"at\":\"2026-11-24T10:00:00Z\",\"database\":\"connect\",\"table\":\"queue_metrics\","
                                 + "\"source\":\"service\",\"reason\":\"A record with this version already exists.\","
@@ -126,24 +112,24 @@ class TimestreamSinkWriterTest {
     void aRecordTheSinkCannotWriteDoesNotBlockItsBatch() throws Exception {
         writer();
         TimestreamRecord bad = Records.record().time(null).dim("queue_id", "q-x").invalid("time column 'time' is null").build();
-        write(Records.queue("q-0", 1), bad, Records.queue("q-1", 2));
+        write(writer, Records.queue("q-0", 1), bad, Records.queue("q-1", 2));
         writer.flush(true);
 
         assertThat(client.requests()).hasSize(1);
         assertThat(client.requests().get(0).records()).hasSize(2);
         assertThat(writer.rejectedRecordCount()).isEqualTo(1);
-        assertThat(deadLetters()).singleElement().asString()
+        assertThat(deadLetters(tmp)).singleElement().asString()
                 .contains("\"source\":\"sink\"", "\"reason\":\"time column 'time' is null\"", "\"time\":null");
     }
 
     @Test
     void aBatchOfOnlyUnwritableRecordsSendsNothing() throws Exception {
         writer();
-        write(Records.record().invalid("all measure columns are null").build());
+        write(writer, Records.record().invalid("all measure columns are null").build());
         writer.flush(true);
 
         assertThat(client.requests()).isEmpty();
-        assertThat(deadLetters()).hasSize(1);
+        assertThat(deadLetters(tmp)).hasSize(1);
     }
 
     @Test
@@ -152,16 +138,16 @@ class TimestreamSinkWriterTest {
                 .thenThrow(StubTimestreamClient.internalError())
                 .thenSucceed();
         writer();
-        write(Records.queue("q-0", 1), Records.queue("q-1", 2));
+        write(writer, Records.queue("q-0", 1), Records.queue("q-1", 2));
         writer.flush(true);
 
         assertThat(client.requests()).hasSize(3);
         assertThat(client.requests()).extracting(WriteRecordsRequest::records).allSatisfy(r -> assertThat(r).hasSize(2));
         // Jitter draws 0.5 here: half of the 100 ms and 200 ms caps.
-        assertThat(retryDelays).containsExactly(50L, 100L);
+        assertThat(retries.delays()).containsExactly(50L, 100L);
         assertThat(writer.retriedRequestCount()).isEqualTo(2);
         assertThat(writer.rejectedRecordCount()).isZero();
-        assertThat(deadLetters()).isEmpty();
+        assertThat(deadLetters(tmp)).isEmpty();
     }
 
     @Test
@@ -172,10 +158,10 @@ class TimestreamSinkWriterTest {
             client.thenThrow(StubTimestreamClient.throttling());
         }
         writer(options);
-        write(Records.queue("q-0", 1));
+        write(writer, Records.queue("q-0", 1));
 
         assertThatThrownBy(() -> writer.flush(true))
-                .satisfies(e -> assertThat(causeOfType(e, TimestreamSinkException.class))
+                .satisfies(e -> assertThat(causeOfType(e, SinkException.class))
                         .hasMessageContaining("still failed after 3 attempts")
                         .hasMessageContaining("sink.retry.max-attempts"));
         assertThat(client.requests()).hasSize(3);
@@ -185,10 +171,10 @@ class TimestreamSinkWriterTest {
     void anErrorRetryingCannotFixFailsTheJobAtOnce() throws Exception {
         client.thenThrow(ValidationException.builder().statusCode(400).message("Invalid measure name").build());
         writer();
-        write(Records.queue("q-0", 1));
+        write(writer, Records.queue("q-0", 1));
 
         assertThatThrownBy(() -> writer.flush(true))
-                .satisfies(e -> assertThat(causeOfType(e, TimestreamSinkException.class))
+                .satisfies(e -> assertThat(causeOfType(e, SinkException.class))
                         .hasMessageContaining("connect.queue_metrics")
                         .hasMessageContaining("Invalid measure name"));
         assertThat(client.requests()).hasSize(1);
@@ -197,7 +183,7 @@ class TimestreamSinkWriterTest {
     @Test
     void aCheckpointWritesTheWholeBuffer() throws Exception {
         writer();
-        write(Records.queue("q-0", 1), Records.queue("q-1", 2), Records.queue("q-2", 3));
+        write(writer, Records.queue("q-0", 1), Records.queue("q-1", 2), Records.queue("q-2", 3));
         assertThat(client.requests()).as("below the batch size nothing is sent yet").isEmpty();
 
         writer.flush(false); // what Flink calls before a checkpoint barrier
@@ -212,18 +198,13 @@ class TimestreamSinkWriterTest {
         options.put("sink.flush-on-checkpoint", "false");
         writer(options);
         TimestreamRecord invalid = Records.record().time(null).invalid("all measure columns are null").build();
-        write(Records.queue("q-0", 1), invalid);
+        write(writer, Records.queue("q-0", 1), invalid);
 
         writer.flush(false);
         List<BufferedRequestState<TimestreamRecord>> state = writer.snapshotState(1);
 
         assertThat(client.requests()).isEmpty();
-        TimestreamRecordStateSerializer serializer = new TimestreamRecordStateSerializer();
-        BufferedRequestState<TimestreamRecord> restored =
-                serializer.deserialize(serializer.getVersion(), serializer.serialize(state.get(0)));
-        assertThat(restored.getBufferedRequestEntries())
-                .extracting(RequestEntryWrapper::getRequestEntry)
-                .containsExactly(Records.queue("q-0", 1), invalid);
+        assertThat(throughCheckpoint(new TimestreamRecordStateSerializer(), state.get(0))).containsExactly(Records.queue("q-0", 1), invalid);
     }
 
     @Test
@@ -232,14 +213,5 @@ class TimestreamSinkWriterTest {
         writer = null;
 
         assertThat(client.isClosed()).isTrue();
-    }
-
-    private static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new AssertionError("No " + type.getSimpleName() + " in the cause chain of " + error, error);
     }
 }

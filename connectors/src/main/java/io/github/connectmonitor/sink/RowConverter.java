@@ -1,27 +1,27 @@
-package io.github.connectmonitor.influxdb;
+package io.github.connectmonitor.sink;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.types.Row;
 
 /**
- * DataStream API input (Java, or PyFlink through {@link InfluxDbSink#forRows}): a {@link Row} whose
- * fields follow the row type the mapper was built from.
+ * DataStream API input (Java, or PyFlink through a sink's {@code forRows}): a {@link Row} whose
+ * fields follow the row type the mapper was built from, by name when the row has names.
  */
-public final class RowPointConverter implements ElementConverter<Row, InfluxDbPoint> {
+public final class RowConverter<EntryT extends SinkEntry> implements ElementConverter<Row, EntryT> {
 
     private static final long serialVersionUID = 1L;
 
-    private final PointMapper mapper;
+    private final RowMapper<EntryT> mapper;
     private final String[] fieldNames;
 
-    public RowPointConverter(PointMapper mapper, String[] fieldNames) {
+    public RowConverter(RowMapper<EntryT> mapper, String[] fieldNames) {
         this.mapper = mapper;
         this.fieldNames = fieldNames.clone();
     }
 
     @Override
-    public InfluxDbPoint apply(Row row, SinkWriter.Context context) {
+    public EntryT apply(Row row, SinkWriter.Context context) {
         if (row.getFieldNames(false) != null) {
             return mapper.map(i -> row.getField(fieldNames[i]));
         }

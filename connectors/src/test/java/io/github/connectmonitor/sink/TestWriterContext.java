@@ -1,4 +1,4 @@
-package io.github.connectmonitor.timestream;
+package io.github.connectmonitor.sink;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobInfo;
@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 /**
  * What a sink writer gets from a running task, minus the task: a real mailbox owned by the thread
  * that creates this context (run mails with {@code yield}), a manual clock and unregistered metrics.
- * Public for the other sinks' writer tests.
+ * Public for the stores' writer tests.
  */
 public final class TestWriterContext implements WriterInitContext {
 

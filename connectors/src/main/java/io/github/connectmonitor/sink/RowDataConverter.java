@@ -1,4 +1,4 @@
-package io.github.connectmonitor.timestream;
+package io.github.connectmonitor.sink;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -7,15 +7,15 @@ import org.apache.flink.table.types.logical.LogicalType;
 
 import java.util.List;
 
-/** Table API input: Flink's internal {@link RowData} to a {@link TimestreamRecord}. */
-public final class RowDataElementConverter implements ElementConverter<RowData, TimestreamRecord> {
+/** Table API input: Flink's internal {@link RowData} to a store's entry. */
+public final class RowDataConverter<EntryT extends SinkEntry> implements ElementConverter<RowData, EntryT> {
 
     private static final long serialVersionUID = 1L;
 
-    private final RecordMapper mapper;
+    private final RowMapper<EntryT> mapper;
     private final RowData.FieldGetter[] getters;
 
-    public RowDataElementConverter(RecordMapper mapper, List<LogicalType> columnTypes) {
+    public RowDataConverter(RowMapper<EntryT> mapper, List<LogicalType> columnTypes) {
         this.mapper = mapper;
         this.getters = new RowData.FieldGetter[columnTypes.size()];
         for (int i = 0; i < getters.length; i++) {
@@ -24,7 +24,7 @@ public final class RowDataElementConverter implements ElementConverter<RowData, 
     }
 
     @Override
-    public TimestreamRecord apply(RowData row, SinkWriter.Context context) {
+    public EntryT apply(RowData row, SinkWriter.Context context) {
         return mapper.map(i -> getters[i].getFieldOrNull(row));
     }
 }

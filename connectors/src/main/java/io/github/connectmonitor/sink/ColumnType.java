@@ -1,4 +1,4 @@
-package io.github.connectmonitor.timestream;
+package io.github.connectmonitor.sink;
 
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.LocalTimeTypeInfo;
@@ -13,32 +13,22 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The few shapes a column can have for Timestream, derived from a SQL type (Table API) or a
- * {@link TypeInformation} (DataStream API), and the conversion of its values to the strings
- * Timestream's API carries.
+ * The few shapes a column can have for the sinks, derived from a SQL type (Table API) or a
+ * {@link TypeInformation} (DataStream API), and the conversion of its values to the text both
+ * stores carry (Timestream's API strings, InfluxDB's line protocol).
  */
 public enum ColumnType {
-    /** TINYINT, SMALLINT, INT, BIGINT: Timestream BIGINT. */
-    INTEGER(MeasureType.BIGINT),
-    /** FLOAT, DOUBLE, DECIMAL: Timestream DOUBLE. */
-    FLOATING(MeasureType.DOUBLE),
-    BOOLEAN(MeasureType.BOOLEAN),
-    /** CHAR, VARCHAR, STRING: Timestream VARCHAR. */
-    STRING(MeasureType.VARCHAR),
-    /** TIMESTAMP (read as UTC) and TIMESTAMP_LTZ: Timestream TIMESTAMP, epoch milliseconds. */
-    TIMESTAMP(MeasureType.TIMESTAMP),
-    UNSUPPORTED(null);
-
-    private final MeasureType measureType;
-
-    ColumnType(MeasureType measureType) {
-        this.measureType = measureType;
-    }
-
-    /** The Timestream measure type of this column, or null when it cannot be a measure. */
-    public MeasureType measureType() {
-        return measureType;
-    }
+    /** TINYINT, SMALLINT, INT, BIGINT. */
+    INTEGER,
+    /** FLOAT, DOUBLE, DECIMAL. */
+    FLOATING,
+    BOOLEAN,
+    /** CHAR, VARCHAR, STRING. */
+    STRING,
+    /** TIMESTAMP (read as UTC) and TIMESTAMP_LTZ: epoch milliseconds. */
+    TIMESTAMP,
+    /** Any other type (ARRAY, MAP, ROW, BYTES, DATE, TIME): no sink writes it. */
+    UNSUPPORTED;
 
     public static ColumnType of(LogicalType type) {
         switch (type.getTypeRoot()) {
@@ -91,8 +81,8 @@ public enum ColumnType {
     }
 
     /**
-     * Renders a value as Timestream expects it; null when the value is absent or has no Timestream
-     * representation (null, empty string, NaN, infinity). Accepts Flink's internal data structures
+     * Renders a value as text; null when the value is absent or has no representation in either
+     * store (null, empty string, NaN, infinity). Accepts Flink's internal data structures
      * (StringData, DecimalData, TimestampData) as well as plain Java objects.
      */
     public String render(Object value) {
