@@ -26,11 +26,13 @@ def minimal(**overrides: object) -> InfluxDbSink:
 
 
 def declared_option_keys() -> set[str]:
-    """Every key the connectors jar declares (`ConfigOptions.key("...")`), in any package."""
+    """Every key the connectors jar declares, in any package: `ConfigOptions.key("...")`, or a `..._KEY` constant
+    for the options whose default each store sets itself."""
+    pattern = r'ConfigOptions\.key\("([a-z.\-]+)"\)|String [A-Z_]+_KEY = "([a-z.\-]+)"'
     return {
-        key
+        next(k for k in match if k)
         for path in JAVA_SOURCES.rglob("*.java")
-        for key in re.findall(r'ConfigOptions\.key\("([a-z.\-]+)"\)', path.read_text())
+        for match in re.findall(pattern, path.read_text())
     }
 
 
@@ -55,6 +57,9 @@ def test_every_key_is_declared_by_the_java_connector() -> None:
     ).options()
     assert options["sink.flush-buffer.timeout"] == "100 ms" and options["version.column"] == "version"
     assert set(options) <= declared_option_keys()
+    from_secret = minimal(token_secret_arn="arn:aws:secretsmanager:eu-west-2:1:secret:influx").options()
+    assert from_secret["token.secret-arn"].endswith(":secret:influx") and "token" not in from_secret
+    assert set(from_secret) <= declared_option_keys()
 
 
 def test_the_ddl_names_the_influxdb_connector_and_keeps_the_token_out_of_repr() -> None:
