@@ -3,6 +3,7 @@ group with its output read as it comes (`LiveJob`), the records that move the wa
 through the generator's Kinesis sink."""
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -39,6 +40,39 @@ def watermark_tick(index: int, at: datetime) -> str:
             "CurrentAgentSnapshot": {"AgentStatus": {"Name": "Available", "Type": "ROUTABLE"}},
         }
     )
+
+
+ShardRange = tuple[str, int, int]  # shard id, first and last hash key
+
+
+def open_shards(client, stream: str) -> list[ShardRange]:
+    """The shards records can still be written to (a split's parent is closed), in the stream's order."""
+    shards = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"]
+    return [
+        (s["ShardId"], int(s["HashKeyRange"]["StartingHashKey"]), int(s["HashKeyRange"]["EndingHashKey"]))
+        for s in shards
+        if "EndingSequenceNumber" not in s["SequenceNumberRange"]
+    ]
+
+
+def shard_of(partition_key: str, shards: list[ShardRange]) -> str:
+    """Kinesis puts a record on the shard whose hash key range holds the MD5 of its partition key."""
+    key = int.from_bytes(hashlib.md5(partition_key.encode(), usedforsecurity=False).digest(), "big")
+    return next(shard for shard, low, high in shards if low <= key <= high)
+
+
+def ticks_on_shards(shards: list[ShardRange], at: datetime, skip: frozenset[str] = frozenset()) -> list[Emission]:
+    """One watermark tick (`watermark_tick`) on every shard but those in `skip`: after everything else, they
+    close every earlier window."""
+    ticks: dict[str, Emission] = {}
+    wanted = {shard for shard, _, _ in shards} - skip
+    for i in range(10_000):
+        if set(ticks) == wanted:
+            return list(ticks.values())
+        shard = shard_of(f"tick-{i}", shards)
+        if shard in wanted and shard not in ticks:
+            ticks[shard] = Emission(at, "agent_event", f"tick-{i}", watermark_tick(i, at))
+    raise AssertionError(f"no tick partition key for shards {wanted - set(ticks)}")
 
 
 def write_properties(

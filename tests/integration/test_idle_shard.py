@@ -7,7 +7,6 @@ it stops doing so after that much wall-clock time, and the snapshots keep coming
 to the reference, the contact windows too, and no record refused as too late.
 """
 
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from flink_app.config import properties_document
 from tests import reference
 from tests.final_state import agent_state, contact_state
-from tests.live_job import LiveJob, parse_time, send, send_paced, watermark_tick
+from tests.live_job import LiveJob, open_shards, parse_time, send, send_paced, shard_of, ticks_on_shards
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -31,40 +30,24 @@ SPEEDUP = 10.0
 WATERMARK_DELAY = timedelta(seconds=5)
 
 
-def _hash_ranges(client, stream: str) -> list[tuple[int, int]]:
-    shards = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"]
-    return [(int(s["HashKeyRange"]["StartingHashKey"]), int(s["HashKeyRange"]["EndingHashKey"])) for s in shards]
-
-
-def _shard_of(partition_key: str, ranges: list[tuple[int, int]]) -> int:
-    """Kinesis puts a record on the shard whose hash key range holds the MD5 of its partition key."""
-    key = int.from_bytes(hashlib.md5(partition_key.encode(), usedforsecurity=False).digest(), "big")
-    return next(i for i, (low, high) in enumerate(ranges) if low <= key <= high)
-
-
 def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, tmp_path: Path) -> None:
     client = local_stack.kinesis_client()
     stream = "idle-shard-stream"
     client.create_stream(StreamName=stream, ShardCount=SHARDS)
     client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
-    ranges = _hash_ranges(client, stream)
-    idle = len(ranges) - 1
+    ranges = open_shards(client, stream)
+    idle = ranges[-1][0]
 
     config = SimulationConfig(start=START, duration_seconds=240, seed=13, agents=40, queues=4, junk_probability=0.01)
     emissions = [
         e
         for e in simulate(config)[1]
-        if e.on_stream and not (e.kind == "agent_event" and _shard_of(e.partition_key, ranges) == idle)
+        if e.on_stream and not (e.kind == "agent_event" and shard_of(e.partition_key, ranges) == idle)
     ]
-    assert sum(e.kind == "ctr" and _shard_of(e.partition_key, ranges) == idle for e in emissions) >= 3
+    assert sum(e.kind == "ctr" and shard_of(e.partition_key, ranges) == idle for e in emissions) >= 3
     newest = max(parse_time(json.loads(e.data)["EventTimestamp"]) for e in emissions if e.kind == "agent_event")
     tick = newest + timedelta(minutes=10)
-    ticks = []  # a heartbeat on every shard but the idle one, after everything else, closes the earlier windows
-    for i in range(200):
-        if len({_shard_of(t.partition_key, ranges) for t in ticks}) == SHARDS - 1:
-            break
-        if _shard_of(f"tick-{i}", ranges) != idle:
-            ticks.append(Emission(tick, "agent_event", f"tick-{i}", watermark_tick(i, tick)))
+    ticks = ticks_on_shards(ranges, tick, skip=frozenset({idle}))
     lines = [e.data for e in emissions + ticks]
     expected = reference.agent_state_by_queue(lines, until_ms=int((tick - WATERMARK_DELAY).timestamp() * 1000) - 1)
     last_boundary = max(t for t, _, _ in expected)
@@ -105,8 +88,7 @@ def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, t
         job.stop()
 
     # The idle shard really had records, and none of them an agent event.
-    idle_shard = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"][idle]["ShardId"]
-    iterator = client.get_shard_iterator(StreamName=stream, ShardId=idle_shard, ShardIteratorType="TRIM_HORIZON")
+    iterator = client.get_shard_iterator(StreamName=stream, ShardId=idle, ShardIteratorType="TRIM_HORIZON")
     on_idle = client.get_records(ShardIterator=iterator["ShardIterator"], Limit=10_000)["Records"]
     assert on_idle and not any(b'"EventType"' in r["Data"] for r in on_idle)
 

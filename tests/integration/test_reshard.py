@@ -15,7 +15,6 @@ reference over all records (a CTR is never too late within `contact.allowed_late
 record the job refused is a dead letter with its reason.
 """
 
-import hashlib
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ import pytest
 from flink_app.config import properties_document
 from tests import reference
 from tests.final_state import agent_state, contact_state
-from tests.live_job import LiveJob, parse_time, send, send_paced, watermark_tick
+from tests.live_job import LiveJob, open_shards, parse_time, send, send_paced, shard_of, ticks_on_shards
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -37,21 +36,6 @@ START = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 SPEEDUP = 10.0
 IDLE_SECONDS = 4  # a closed parent shard must not hold the watermark back for the default 130 s
 WATERMARK_DELAY = timedelta(seconds=5)
-
-
-def open_ranges(client, stream: str) -> list[tuple[str, int, int]]:
-    """(shard id, first hash key, last hash key) of the shards records can still be written to."""
-    shards = client.describe_stream(StreamName=stream)["StreamDescription"]["Shards"]
-    return [
-        (s["ShardId"], int(s["HashKeyRange"]["StartingHashKey"]), int(s["HashKeyRange"]["EndingHashKey"]))
-        for s in shards
-        if "EndingSequenceNumber" not in s["SequenceNumberRange"]
-    ]
-
-
-def shard_of(partition_key: str, ranges: list[tuple[str, int, int]]) -> str:
-    key = int.from_bytes(hashlib.md5(partition_key.encode(), usedforsecurity=False).digest(), "big")
-    return next(shard for shard, low, high in ranges if low <= key <= high)
 
 
 def wait_active(client, stream: str) -> None:
@@ -91,20 +75,14 @@ def test_a_shard_split_while_the_job_reads_loses_and_doubles_nothing(local_stack
         send(sink, warm_up)
         job.wait_for(lambda: any(d["table"] == "dead_letter" for d in documents), "the job reading the stream")
         send_paced(sink, emissions[:half], START, SPEEDUP)
-        before = {shard for shard, _, _ in open_ranges(client, stream)}
-        parent, low, high = open_ranges(client, stream)[0]
+        before = {shard for shard, _, _ in open_shards(client, stream)}
+        parent, low, high = open_shards(client, stream)[0]
         client.split_shard(StreamName=stream, ShardToSplit=parent, NewStartingHashKey=str((low + high) // 2 + 1))
         wait_active(client, stream)
-        ranges = open_ranges(client, stream)
+        ranges = open_shards(client, stream)
         assert len(ranges) == 3 and parent not in {shard for shard, _, _ in ranges}, ranges
         send_paced(sink, emissions[half:], emissions[half].arrival, SPEEDUP)
-        # A heartbeat on every open shard, after everything else, closes the earlier windows.
-        ticks: list[Emission] = []
-        for i in range(200):
-            if len({shard_of(t.partition_key, ranges) for t in ticks}) == len(ranges):
-                break
-            if shard_of(f"tick-{i}", ranges) not in {shard_of(t.partition_key, ranges) for t in ticks}:
-                ticks.append(Emission(tick, "agent_event", f"tick-{i}", watermark_tick(i, tick)))
+        ticks = ticks_on_shards(ranges, tick)
         send(sink, ticks)
         lines = [e.data for e in emissions + ticks]
         last_boundary = max(t for t, _, _ in reference.agent_state_by_queue(lines, until_ms=_ms(tick) - 1))
