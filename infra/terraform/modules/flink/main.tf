@@ -116,6 +116,7 @@ module "code_bucket" {
   kms_key_arn                        = module.key.key_arn
   expiration_days                    = null
   noncurrent_version_expiration_days = 90 # earlier versions stay available for rollbacks
+  additional_policy_json             = null
   force_destroy                      = var.force_destroy
   tags                               = var.tags
 }
