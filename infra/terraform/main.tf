@@ -114,7 +114,7 @@ module "timestream" {
       magnetic_store_retention_days = t.magnetic_store_retention_days
     }
   }
-  rejected_records_bucket_name     = "${var.name_prefix}-ts-rejected-${local.account_id}-${var.timestream_region}"
+  rejected_records_bucket_name     = "${var.name_prefix}-ts-rejected-${local.account_id}-${coalesce(var.timestream_region, var.region)}"
   rejected_records_expiration_days = var.timestream_rejected_records_expiration_days
   kms_key_deletion_window_days     = var.kms_key_deletion_window_days
   force_destroy                    = var.force_destroy
