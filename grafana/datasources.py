@@ -16,6 +16,7 @@ from grafana_foundation_sdk.models import dashboard
 HOME_REGION = "eu-west-2"  # Terraform `region`
 TIMESTREAM_REGION = "eu-west-1"  # Terraform `timestream_region` (terraform.tfvars.example, docs/DEPLOY.md)
 TIMESTREAM_DATABASE = "connect_monitor"  # Terraform `timestream_database_name`
+INFLUXDB_DATABASE = "connect_monitor"  # Terraform `influxdb_database_name` (the bucket, mapped to this v1 database)
 GLUE_DATABASE = "connect_history"  # Terraform `glue_database_name`
 ATHENA_WORKGROUP = "connect-monitor"  # Terraform `name_prefix` (the history module's workgroup)
 FLINK_APPLICATION = "connect-monitor"  # Terraform `name_prefix` (the Managed Flink application's name)
@@ -58,6 +59,16 @@ CLOUDWATCH = DataSource(
     "cloudwatch",
     "Connect monitor health (CloudWatch)",
     {"authType": "default", "defaultRegion": HOME_REGION},
+)
+# The live-metrics store of Terraform's `store = "influxdb"` (Timestream for InfluxDB, queried in InfluxQL through
+# the v1 API). Terraform's modules/grafana output defines it and infra/scripts/provision_grafana.py creates it
+# with its API token from Secrets Manager; tests/infra/test_store.py holds the uid, type and database equal to
+# Terraform's. Not in ALL: the self-hosted provisioning file below stays the Timestream deployment's.
+INFLUXDB = DataSource(
+    "connect-influxdb",
+    "influxdb",
+    "Connect metrics (InfluxDB)",
+    {"version": "InfluxQL", "dbName": INFLUXDB_DATABASE, "httpMode": "POST"},
 )
 ALL = (TIMESTREAM, ATHENA, CLOUDWATCH)
 # Grafana's built-in data source that hands a panel another panel's results (nothing to provision).

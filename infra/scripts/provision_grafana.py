@@ -8,8 +8,11 @@ workspace's `provisioner` service account (created by Terraform) and never store
 Self-hosted Grafana: pass --url and a token in GRAFANA_TOKEN, and --auth-type default so the
 data sources use the AWS credential chain of the Grafana server.
 
-Data sources keep fixed uids (connect-timestream, connect-athena, connect-cloudwatch): dashboards in grafana/ refer
-to them by uid. Dashboards are uploaded with overwrite, so re-running is safe. The alert rules
+Data sources keep fixed uids (connect-timestream, connect-athena, connect-cloudwatch; connect-influxdb instead of
+connect-timestream with Terraform's store = "influxdb"): dashboards in grafana/ refer to them by uid. A definition's
+`secureJsonDataFromSecrets` (the InfluxDB data source's API token) is read from Secrets Manager with the caller's
+AWS credentials and sent as secureJsonData: the token is never in Terraform's state or outputs.
+Dashboards are uploaded with overwrite, so re-running is safe. The alert rules
 (grafana/provisioning/alerting/connect-monitor.api.json, written by `python -m grafana.build`) go into the folder
 "Connect monitor" as one rule group, replaced as a whole; contact points and notification policies stay yours.
 """
@@ -22,6 +25,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -106,6 +110,43 @@ class Grafana:
         return f"{group['title']} ({len(group['rules'])} rules) in folder {folder['title']}"
 
 
+def secret_token(secret_arn: str) -> str:
+    """The API token a Secrets Manager secret holds: the token itself, or JSON with a `token` key (the shape AWS's
+    InfluxDB rotation function keeps). The same rule as the job's InfluxDB sink."""
+    import boto3  # the AWS SDK is needed only for secrets
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    region = secret_arn.split(":")[3]
+    try:
+        answer = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_arn)
+    except (BotoCoreError, ClientError) as exc:
+        raise ProvisionError(
+            f"cannot read secret {secret_arn}: {exc} (was the token put into it? docs/DEPLOY.md, InfluxDB tokens)"
+        ) from None
+    return token_of(answer.get("SecretString") or "", secret_arn)
+
+
+def token_of(value: str, secret_arn: str) -> str:
+    text = value.strip()
+    if text.startswith("{"):
+        try:
+            text = str(json.loads(text).get("token") or "").strip()
+        except (json.JSONDecodeError, AttributeError):
+            text = ""
+    if not text:
+        raise ProvisionError(f"secret {secret_arn} holds no token: put the token, or JSON with a token key, into it")
+    return text
+
+
+def with_secrets(definition: dict[str, Any], read_secret: Callable[[str], str]) -> dict[str, Any]:
+    """`secureJsonDataFromSecrets` ({field: {secret_arn, template}}) resolved into Grafana's secureJsonData."""
+    sources = definition.pop("secureJsonDataFromSecrets", None) or {}
+    for field, source in sources.items():
+        token = read_secret(source["secret_arn"])
+        definition.setdefault("secureJsonData", {})[field] = source.get("template", "{token}").replace("{token}", token)
+    return definition
+
+
 def temporary_token(workspace_id: str, service_account_id: str, region: str | None) -> tuple[str, Any]:
     import boto3  # the AWS SDK is needed only for Amazon Managed Grafana
 
@@ -132,11 +173,12 @@ def provision(
     dashboards_dir: Path | None,
     auth_type: str | None,
     alert_rules: Path | None = None,
+    read_secret: Callable[[str], str] = secret_token,
 ) -> list[str]:
     done = []
     for definition in datasources.values():
-        definition = json.loads(json.dumps(definition))
-        if auth_type:
+        definition = with_secrets(json.loads(json.dumps(definition)), read_secret)
+        if auth_type and definition.get("type") != "influxdb":  # AWS plugins only: InfluxDB uses its token
             definition.setdefault("jsonData", {})["authType"] = auth_type
         done.append(f"data source {definition['uid']} {grafana.upsert_datasource(definition)}")
     if dashboards_dir and dashboards_dir.is_dir():

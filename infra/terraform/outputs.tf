@@ -33,14 +33,64 @@ output "flink_property_groups" {
   value       = module.flink.property_groups
 }
 
+output "store" {
+  description = "Where the job's real-time figures are stored: timestream or influxdb."
+  value       = var.store
+}
+
 output "timestream_region" {
-  description = "Region holding the Timestream data."
-  value       = module.timestream.region
+  description = "Region holding the Timestream data (null with store = influxdb)."
+  value       = try(module.timestream[0].region, null)
 }
 
 output "timestream_database" {
-  description = "Timestream database."
-  value       = module.timestream.database_name
+  description = "Timestream database (null with store = influxdb)."
+  value       = try(module.timestream[0].database_name, null)
+}
+
+output "influxdb_endpoint" {
+  description = "Host name of the Timestream for InfluxDB instance, private to the VPC (null with store = timestream)."
+  value       = try(module.influxdb[0].endpoint, null)
+}
+
+output "influxdb_url" {
+  description = "Base URL of the InfluxDB API: the job's sink/influxdb.url and Grafana's data source (null with store = timestream)."
+  value       = try(module.influxdb[0].url, null)
+}
+
+output "influxdb_instance_id" {
+  description = "ID of the Timestream for InfluxDB instance (null with store = timestream)."
+  value       = try(module.influxdb[0].instance_id, null)
+}
+
+output "influxdb_organization" {
+  description = "InfluxDB organization of the instance (null with store = timestream)."
+  value       = try(module.influxdb[0].organization, null)
+}
+
+output "influxdb_bucket" {
+  description = "InfluxDB bucket, also the v1 database the job writes (null with store = timestream)."
+  value       = try(module.influxdb[0].bucket, null)
+}
+
+output "influxdb_admin_secret_arn" {
+  description = "Secret the instance created with its admin credentials, used once to create the tokens (null with store = timestream)."
+  value       = try(module.influxdb[0].admin_secret_arn, null)
+}
+
+output "influxdb_token_secret_arn" {
+  description = "Secret holding the job's write token (sink/influxdb.token.secret_arn): fill it once after the first apply, docs/DEPLOY.md (null with store = timestream)."
+  value       = try(module.influxdb[0].job_token_secret_arn, null)
+}
+
+output "influxdb_grafana_token_secret_arn" {
+  description = "Secret holding Grafana's read token, read by infra/scripts/provision_grafana.py (null with store = timestream)."
+  value       = try(module.influxdb[0].grafana_token_secret_arn, null)
+}
+
+output "flink_security_group_id" {
+  description = "Security group of the Flink application in the VPC (null with store = timestream)."
+  value       = module.flink.security_group_id
 }
 
 output "timestream_tables_by_writer" {

@@ -1,5 +1,6 @@
 # Everything runs in var.region (eu-west-2, where Amazon Connect is) except Timestream for
 # LiveAnalytics, which is not offered there: it gets its own provider in var.timestream_region.
+# With store = "influxdb" nothing uses that provider (it falls back to var.region, unused).
 # Tags are passed to every module explicitly (var.tags), not through default_tags.
 
 provider "aws" {
@@ -8,5 +9,5 @@ provider "aws" {
 
 provider "aws" {
   alias  = "timestream"
-  region = var.timestream_region
+  region = coalesce(var.timestream_region, var.region)
 }

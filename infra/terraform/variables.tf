@@ -13,16 +13,28 @@ variable "region" {
   }
 }
 
-variable "timestream_region" {
-  description = "Region of the Timestream for LiveAnalytics database. Timestream for LiveAnalytics is not offered in eu-west-2: the metrics and contact/agent events written to it are stored in this region instead (data residency: see docs/DEPLOY.md). It is closed to new customers since 2025-06-20; accounts already using it continue."
+variable "store" {
+  description = "Where the job's real-time figures are stored. \"timestream\" (default): Timestream for LiveAnalytics in timestream_region, with the three functions that also write it: only for accounts that already use it (closed to new customers since 2025-06-20). \"influxdb\": Timestream for InfluxDB in region, in private subnets of your VPC (vpc_id, influxdb_subnet_ids), the job and Grafana joining that VPC; the functions are not deployed. See docs/DEPLOY.md, \"Choosing the store\"."
   type        = string
+  default     = "timestream"
 
   validation {
-    condition = contains([
+    condition     = contains(["timestream", "influxdb"], var.store)
+    error_message = "store must be \"timestream\" (Timestream for LiveAnalytics, only for accounts that already use it) or \"influxdb\" (Timestream for InfluxDB, for everyone else): see docs/DEPLOY.md, \"Choosing the store\"."
+  }
+}
+
+variable "timestream_region" {
+  description = "Region of the Timestream for LiveAnalytics database (store = timestream; required then, ignored with influxdb). Timestream for LiveAnalytics is not offered in eu-west-2: the metrics and contact/agent events written to it are stored in this region instead (data residency: see docs/DEPLOY.md). It is closed to new customers since 2025-06-20; accounts already using it continue."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.timestream_region == null ? var.store != "timestream" : contains([
       "ap-northeast-1", "ap-south-1", "ap-southeast-2", "eu-central-1",
       "eu-west-1", "us-east-1", "us-east-2", "us-west-2",
     ], var.timestream_region)
-    error_message = "timestream_region must be a region offering Timestream for LiveAnalytics: ap-northeast-1, ap-south-1, ap-southeast-2, eu-central-1, eu-west-1, us-east-1, us-east-2 or us-west-2 (not eu-west-2). eu-west-1 keeps the data in the EU; eu-central-1 too."
+    error_message = "timestream_region must be a region offering Timestream for LiveAnalytics: ap-northeast-1, ap-south-1, ap-southeast-2, eu-central-1, eu-west-1, us-east-1, us-east-2 or us-west-2 (not eu-west-2); it is required with store = \"timestream\". eu-west-1 keeps the data in the EU; eu-central-1 too."
   }
 }
 
@@ -205,6 +217,136 @@ variable "timestream_rejected_records_expiration_days" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# InfluxDB (store = "influxdb"): the instance, its network and the VPC it lives in
+# ---------------------------------------------------------------------------------------------
+
+variable "vpc_id" {
+  description = "VPC of the InfluxDB instance, the Flink application's network interfaces and (with Managed Grafana) the workspace's: required with store = \"influxdb\". This project creates no VPC: bring one with private subnets (influxdb_subnet_ids)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.store != "influxdb" || can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "store = \"influxdb\" needs vpc_id, the VPC (vpc-...) whose private subnets hold the instance: this project creates no VPC."
+  }
+}
+
+variable "influxdb_subnet_ids" {
+  description = "Private subnets (no route from the internet) of vpc_id, in different Availability Zones, for the InfluxDB instance, the Flink application, the interface endpoints and the Grafana workspace: required with store = \"influxdb\", 1-3 of them, at least 2 with Managed Grafana (its rule) or a Multi-AZ standby."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition = var.store != "influxdb" || (
+      length(var.influxdb_subnet_ids) >= ((var.enable_managed_grafana || var.influxdb_deployment_type == "WITH_MULTIAZ_STANDBY") ? 2 : 1) &&
+      length(var.influxdb_subnet_ids) <= 3 &&
+      alltrue([for id in var.influxdb_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])
+    )
+    error_message = "store = \"influxdb\" needs influxdb_subnet_ids: 1-3 private subnet ids (subnet-...) of vpc_id in different Availability Zones, at least 2 with enable_managed_grafana = true or a WITH_MULTIAZ_STANDBY deployment. This project creates no VPC or subnets."
+  }
+}
+
+variable "influxdb_instance_type" {
+  description = "Timestream for InfluxDB instance class; db.influx.medium is the smallest (docs/DEPLOY.md, costs)."
+  type        = string
+  default     = "db.influx.medium"
+}
+
+variable "influxdb_storage_type" {
+  description = "Storage type of the instance: InfluxIOIncludedT1 (3,000 IOPS, from 20 GiB) is the smallest; T2 and T3 need 400 GiB."
+  type        = string
+  default     = "InfluxIOIncludedT1"
+}
+
+variable "influxdb_allocated_storage_gib" {
+  description = "Storage of the instance in GiB (20 is the minimum for InfluxIOIncludedT1)."
+  type        = number
+  default     = 20
+}
+
+variable "influxdb_deployment_type" {
+  description = "SINGLE_AZ, or WITH_MULTIAZ_STANDBY (a standby in a second zone, billed as a second instance)."
+  type        = string
+  default     = "SINGLE_AZ"
+}
+
+variable "influxdb_parameter_group_identifier" {
+  description = "ID of an existing Timestream for InfluxDB DB parameter group, or null for the engine defaults (the pinned AWS provider cannot create one)."
+  type        = string
+  default     = null
+}
+
+variable "influxdb_port" {
+  description = "Port of the InfluxDB API."
+  type        = number
+  default     = 8086
+}
+
+variable "influxdb_organization" {
+  description = "Initial InfluxDB organization of the instance."
+  type        = string
+  default     = "connect-monitor"
+}
+
+variable "influxdb_database_name" {
+  description = "The instance's initial bucket, and so the InfluxDB v1 database the job writes and Grafana queries (sink/influxdb.database: InfluxDB maps a bucket to the database of the same name)."
+  type        = string
+  default     = "connect_monitor"
+}
+
+variable "influxdb_admin_username" {
+  description = "Initial admin user of the instance (its password is generated and kept in the secret the instance creates)."
+  type        = string
+  default     = "connect-monitor-admin"
+}
+
+variable "influxdb_allowed_security_group_ids" {
+  description = "Further security groups allowed to reach the InfluxDB API (and the interface endpoints): e.g. the host an operator runs the one-time token commands from (docs/DEPLOY.md), or a self-hosted Grafana."
+  type        = list(string)
+  default     = []
+}
+
+variable "influxdb_log_expiration_days" {
+  description = "Days the instance's engine logs are kept in S3."
+  type        = number
+  default     = 30
+}
+
+variable "influxdb_secret_recovery_window_days" {
+  description = "Days a deleted token secret can be restored (0, or 7-30)."
+  type        = number
+  default     = 30
+}
+
+variable "vpc_endpoints" {
+  description = "How the job (and Grafana) inside the VPC reach AWS APIs. \"create\" (default): Terraform creates interface endpoints (vpc_endpoint_services) in influxdb_subnet_ids, each billed per hour and Availability Zone. \"existing\": the VPC has them already; list their security groups in existing_vpc_endpoint_security_group_ids (Terraform adds ingress rules). \"nat\": the subnets route to a NAT gateway of yours; HTTPS egress goes to 0.0.0.0/0."
+  type        = string
+  default     = "create"
+
+  validation {
+    condition     = contains(["create", "existing", "nat"], var.vpc_endpoints)
+    error_message = "vpc_endpoints must be \"create\", \"existing\" (with existing_vpc_endpoint_security_group_ids) or \"nat\"."
+  }
+
+  validation {
+    condition     = var.vpc_endpoints != "existing" || length(var.existing_vpc_endpoint_security_group_ids) > 0
+    error_message = "vpc_endpoints = \"existing\" needs existing_vpc_endpoint_security_group_ids: the security groups of the VPC's interface endpoints."
+  }
+}
+
+variable "vpc_endpoint_services" {
+  description = "Interface endpoint services to create with vpc_endpoints = \"create\" (short names: com.amazonaws.REGION.<name>). null: kinesis-streams and secretsmanager (what the job calls), plus athena and monitoring with Managed Grafana (what its other data sources call)."
+  type        = list(string)
+  default     = null
+}
+
+variable "existing_vpc_endpoint_security_group_ids" {
+  description = "With vpc_endpoints = \"existing\": security groups of the VPC's interface endpoints for the services vpc_endpoint_services lists."
+  type        = list(string)
+  default     = []
+}
+
+# ---------------------------------------------------------------------------------------------
 # History (Firehose, S3, Glue, Athena)
 # ---------------------------------------------------------------------------------------------
 
@@ -261,7 +403,7 @@ variable "flink_app_zip_path" {
 }
 
 variable "job_properties" {
-  description = "Tunable runtime properties of the job by group and key (flink_app/config.py PROPERTY_GROUPS). The defaults are the job's own defaults, spelled out; change a value (e.g. metrics / agent_state.interval.seconds) and apply to reconfigure the running job without a code change. Properties derived from the infrastructure (stream, region, EFO consumer, Timestream) are set by the flink module."
+  description = "Tunable runtime properties of the job by group and key (flink_app/config.py PROPERTY_GROUPS). The defaults are the job's own defaults, spelled out; change a value (e.g. metrics / agent_state.interval.seconds) and apply to reconfigure the running job without a code change. Properties derived from the infrastructure (stream, region, EFO consumer, the store: sink/types follows `store`, Timestream or InfluxDB connection) are set by the flink module."
   type        = map(map(string))
   default = {
     source = {
@@ -280,9 +422,6 @@ variable "job_properties" {
       "contact.rolling.seconds"            = "900"
       "contact.daily.timezone"             = "UTC"
       "queue.max_wait.seconds"             = "7200"
-    }
-    sink = {
-      "types" = "timestream"
     }
   }
 }

@@ -54,8 +54,16 @@ def _checkov_executable() -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def checkov_run() -> CheckovRun:
+def _tfvars(variables: dict[str, Any]) -> str:
+    """Root variables as a .tfvars file (HCL: checkov reads variable values from that format)."""
+    return "".join(f"{name} = {json.dumps(value)}\n" for name, value in variables.items() if value is not None)
+
+
+@pytest.fixture(scope="session", params=["timestream", "influxdb"])
+def checkov_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> CheckovRun:
+    """One checkov run per value of the root variable `store` (its variables in a --var-file)."""
+    var_file = tmp_path_factory.mktemp("checkov") / f"{request.param}.tfvars"
+    var_file.write_text(_tfvars({**REQUIRED_VARIABLES, **STORE_VARIABLES[request.param]}))
     env = {
         **os.environ,
         # Offline: no guidelines download, no platform calls.
@@ -77,6 +85,8 @@ def checkov_run() -> CheckovRun:
             "--skip-download",
             "--output",
             "json",
+            "--var-file",
+            str(var_file),
         ],
         capture_output=True,
         text=True,
@@ -99,7 +109,11 @@ def checkov_run() -> CheckovRun:
         results = report.get("results", {})
         failed += results.get("failed_checks", [])
         skipped += results.get("skipped_checks", [])
-    return CheckovRun(summary=summary, failed=failed, skipped=skipped, stderr=proc.stderr)
+    passed: list[dict] = [c for report in reports for c in report.get("results", {}).get("passed_checks", [])]
+    checked = {c["resource"] for c in passed + failed + skipped}
+    return CheckovRun(
+        summary=summary, failed=failed, skipped=skipped, stderr=proc.stderr, store=request.param, checked=checked
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,6 +122,13 @@ def checkov_run() -> CheckovRun:
 
 INSTANCE_ARN = "arn:aws:connect:eu-west-2:111122223333:instance/00000000-0000-0000-0000-000000000000"
 REQUIRED_VARIABLES = {"connect_instance_arn": INSTANCE_ARN, "timestream_region": "eu-west-1"}
+# The root variables each store needs besides those (the InfluxDB store lives in a VPC of the caller's).
+VPC_ID = "vpc-0a1b2c3d4e5f60718"
+SUBNET_IDS = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a60798"]
+STORE_VARIABLES: dict[str, dict[str, Any]] = {
+    "timestream": {},
+    "influxdb": {"store": "influxdb", "timestream_region": None, "vpc_id": VPC_ID, "influxdb_subnet_ids": SUBNET_IDS},
+}
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
+from .conftest import STORE_VARIABLES
 from .tf_config import REPO, TERRAFORM, Module, body_items, unquote
 from .tf_eval import Instance
 
@@ -150,16 +151,21 @@ def test_every_aws_cli_command_names_its_region() -> None:
 
 
 def test_timestream_commands_take_the_configured_region() -> None:
+    """Timestream for LiveAnalytics lives in timestream_region (Timestream for InfluxDB in region, eu-west-2)."""
     for command in shell_commands(DEPLOY.read_text()):
-        if "timestream" in command:
+        if re.search(r"\baws timestream-(write|query)\b", command):
             region = re.search(r'--region ("[^"]*"|\S+)', command)
             assert region and "timestream_region" in region.group(1), command
 
 
-def test_deploy_md_counts_the_data_sources_it_provisions() -> None:
+@pytest.mark.parametrize("store", ["timestream", "influxdb"])
+def test_deploy_md_counts_the_data_sources_it_provisions(evaluate: Callable[..., Instance], store: str) -> None:
     outputs = (TERRAFORM / "modules/grafana/outputs.tf").read_text()
     uids = re.findall(r'uid\s*=\s*"([^"]+)"', outputs)
-    assert len(uids) == 3, uids
+    assert len(uids) == 4, uids
+    provisioned = evaluate(**STORE_VARIABLES[store]).outputs["grafana_datasources"]
+    assert len(provisioned) == 3, sorted(provisioned)
+    assert {d["uid"] for d in provisioned.values()} <= set(uids)
     text = DEPLOY.read_text()
     counted = re.search(r"creates or updates (\w+) data sources", text)
     assert counted and counted.group(1) == "three", counted

@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
+from .conftest import STORE_VARIABLES
 from .iam_eval import Account, Request
 from .tf_eval import ACCOUNT, Instance
 
 REGION = "eu-west-2"
-SERVICES = ("s3", "sqs", "lambda", "kinesis", "timestream", "logs", "firehose", "kinesisanalytics")
+SERVICES = ("s3", "sqs", "lambda", "kinesis", "timestream", "logs", "firehose", "kinesisanalytics", "secretsmanager")
 CONNECT_SLR = (
     f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_7a1b2c3d"
 )
@@ -22,9 +23,10 @@ READER = f"arn:aws:iam::{ACCOUNT}:role/analyst"
 READER_POLICY = {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "kinesis:GetRecords"], "Resource": "*"}]}
 
 
-@pytest.fixture(scope="module", params=["adopted stream", "created stream"])
+@pytest.fixture(scope="module", params=["adopted stream", "created stream", "influxdb store"])
 def account(request: pytest.FixtureRequest, evaluate: Callable[..., Instance]) -> tuple[Account, Instance]:
-    root = evaluate(create_stream=request.param == "created stream")
+    store = STORE_VARIABLES["influxdb"] if request.param == "influxdb store" else {}
+    root = evaluate(create_stream=request.param == "created stream", **store)
     return Account.of(root), root
 
 
@@ -63,28 +65,33 @@ def test_connects_service_linked_role_writes_a_created_stream_through_kinesis_on
 
 
 def key_of(accounts: Account, module: str) -> str:
-    found = [k for k in accounts.keys if f":{module}.key/" in k or f":{module}.key[0]/" in k]
+    addresses = (f"{module}.key", f"{module}.key[0]", f"{module}[0].key")
+    found = [k for k in accounts.keys if any(f":{address}/" in k for address in addresses)]
     assert len(found) == 1, (module, sorted(accounts.keys))
     return found[0]
 
 
-# (role, module whose key, action, service) that the deployment needs to work at all.
+# (role, module whose key, action, service, the stores that have it) that the deployment needs to work at all.
+BOTH = ("timestream", "influxdb")
 NEEDED = [
-    ("connect-monitor-history-firehose", "history", "kms:GenerateDataKey", "s3"),
-    ("connect-monitor-grafana", "history", "kms:Decrypt", "s3"),
-    ("connect-monitor-grafana", "history", "kms:GenerateDataKey", "s3"),
-    ("connect-monitor-flink", "flink", "kms:Decrypt", "s3"),
-    ("connect-monitor-persist-agent-event-lambda", "lambdas", "kms:GenerateDataKey", "sqs"),
-    ("connect-monitor-persist-contact-event-lambda", "lambdas", "kms:Decrypt", "lambda"),
-    ("connect-monitor-instance-data-scheduler", "lambdas", "kms:GenerateDataKey", "sqs"),
+    ("connect-monitor-history-firehose", "history", "kms:GenerateDataKey", "s3", BOTH),
+    ("connect-monitor-grafana", "history", "kms:Decrypt", "s3", BOTH),
+    ("connect-monitor-grafana", "history", "kms:GenerateDataKey", "s3", BOTH),
+    ("connect-monitor-flink", "flink", "kms:Decrypt", "s3", BOTH),
+    ("connect-monitor-flink", "influxdb", "kms:Decrypt", "secretsmanager", ("influxdb",)),
+    ("connect-monitor-persist-agent-event-lambda", "lambdas", "kms:GenerateDataKey", "sqs", ("timestream",)),
+    ("connect-monitor-persist-contact-event-lambda", "lambdas", "kms:Decrypt", "lambda", ("timestream",)),
+    ("connect-monitor-instance-data-scheduler", "lambdas", "kms:GenerateDataKey", "sqs", ("timestream",)),
 ]
 
 
-@pytest.mark.parametrize(("role", "module", "action", "service"), NEEDED)
+@pytest.mark.parametrize(("role", "module", "action", "service", "stores"), NEEDED)
 def test_project_roles_use_the_keys_their_work_needs(
-    account: tuple[Account, Instance], role: str, module: str, action: str, service: str
+    account: tuple[Account, Instance], role: str, module: str, action: str, service: str, stores: tuple[str, ...]
 ) -> None:
-    accounts, _ = account
+    accounts, root = account
+    if root.vars["store"] not in stores:
+        pytest.skip(f"{role} uses no {module} key with store = {root.vars['store']}")
     key = key_of(accounts, module)
     assert accounts.kms_allows(Request(accounts.role(role), action, key, via(service))), (role, action, key)
 

@@ -80,7 +80,7 @@ def test_grafana_may_call_what_its_plugins_call(account: Account, action: str, r
 
 
 def test_grafana_queries_every_table_and_the_workgroup(root: Instance, account: Account) -> None:
-    tables = root.find("timestream").outputs["table_arns"]
+    tables = root.find("timestream[0]").outputs["table_arns"]
     for arn in tables.values():
         assert account.identity_allows(Request(grafana(account), "timestream:Select", arn))
     history = root.find("history").outputs
@@ -109,13 +109,13 @@ def test_the_job_writes_exactly_its_tables(root: Instance, account: Account) -> 
         "queue_contacts_waiting",
     }
     job = account.role("connect-monitor-flink")
-    for name, arn in root.find("timestream").outputs["table_arns"].items():
+    for name, arn in root.find("timestream[0]").outputs["table_arns"].items():
         allowed = account.identity_allows(Request(job, "timestream:WriteRecords", arn))
         assert allowed == (name in flink_tables), name
 
 
 def test_the_daily_table_keeps_rows_in_memory_while_they_are_rewritten(root: Instance) -> None:
-    tables = root.find("timestream").vars["tables"]
+    tables = root.find("timestream[0]").vars["tables"]
     # Its row time is the local midnight and the row is rewritten for up to ~26 h: a 24 h memory store
     # would push the last rewrites to the magnetic store (hours before they are queryable).
     assert tables["queue_contact_metrics_daily"]["memory_store_retention_hours"] >= 27

@@ -140,3 +140,53 @@ def test_every_attribute_reference_exists(modules: dict[Path, Module], schemas: 
                         errors.append(f"{where}: {data}{type_}.{name} has no attribute {attr!r}")
     assert checked > 50, checked
     assert not errors, "\n".join(errors)
+
+
+# The InfluxDB store's resource types, each with the arguments and blocks the configuration sets: all in the
+# pinned provider's schema (the test above checks every block; this one says which must be among them).
+INFLUXDB_STORE_TYPES = {
+    ("resource", "aws_timestreaminfluxdb_db_instance"): {
+        "vpc_subnet_ids",
+        "vpc_security_group_ids",
+        "publicly_accessible",
+        "db_parameter_group_identifier",
+        "log_delivery_configuration",
+    },
+    ("data", "aws_secretsmanager_random_password"): {"password_length", "exclude_punctuation"},
+    ("resource", "aws_secretsmanager_secret"): {"kms_key_id", "recovery_window_in_days"},
+    ("resource", "aws_security_group"): {"vpc_id", "description"},
+    ("resource", "aws_vpc_security_group_ingress_rule"): {"referenced_security_group_id", "from_port", "to_port"},
+    ("resource", "aws_vpc_security_group_egress_rule"): {"referenced_security_group_id", "cidr_ipv4"},
+    ("resource", "aws_vpc_endpoint"): {"vpc_endpoint_type", "private_dns_enabled", "subnet_ids"},
+}
+
+
+def test_the_influxdb_store_uses_the_pinned_schema(
+    modules: dict[Path, Module], schemas: dict[str, ProviderSchema]
+) -> None:
+    aws = schemas["aws"]
+    used: dict[tuple[str, str], set[str]] = {}
+    for module in modules.values():
+        for block in module.resources:
+            names = set(body_items(block.body)) | {
+                unquote(label) for entry in block.body.get("dynamic", []) for label in entry
+            }
+            used.setdefault((block.kind, block.type), set()).update(names)
+    for (kind, type_), arguments in INFLUXDB_STORE_TYPES.items():
+        schema = (aws.resources if kind == "resource" else aws.data_sources).get(type_)
+        assert schema is not None, f"{kind} {type_} not in {aws.provider} {aws.version}"
+        assert arguments <= set(schema), f"{type_}: {sorted(arguments - set(schema))} not in the schema"
+        assert arguments <= used.get((kind, type_), set()), f"{type_}: the configuration no longer sets {arguments}"
+    for type_ in ("aws_kinesisanalyticsv2_application", "aws_grafana_workspace"):
+        attrs = aws.resources[type_]
+        vpc = attrs.get("vpc_configuration") or attrs["application_configuration"].nested["vpc_configuration"]
+        assert vpc.is_block and {"subnet_ids", "security_group_ids"} <= set(vpc.nested or {}), type_
+
+
+def test_no_parameter_group_resource_in_the_pinned_provider(schemas: dict[str, ProviderSchema]) -> None:
+    """modules/influxdb takes an existing parameter group by id because the pinned provider cannot create one.
+    When a provider bump brings aws_timestreaminfluxdb_db_parameter_group, create it there instead."""
+    assert "aws_timestreaminfluxdb_db_parameter_group" not in schemas["aws"].all_types, (
+        "the pinned provider now has aws_timestreaminfluxdb_db_parameter_group: create the parameter group in "
+        "modules/influxdb and drop influxdb_parameter_group_identifier"
+    )

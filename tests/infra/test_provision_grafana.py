@@ -174,3 +174,38 @@ def test_provisions_the_alert_rules_in_their_folder_and_again_when_it_exists(gra
     FakeGrafana.rule_groups.clear()
     assert script.main(["--outputs", str(outputs), "--no-alert-rules"]) == 0
     assert not FakeGrafana.rule_groups
+
+
+INFLUXDB_SECRET = "arn:aws:secretsmanager:eu-west-2:111122223333:secret:connect-monitor/influxdb/grafana-token-AbCdEf"
+INFLUXDB = {
+    "uid": "connect-influxdb",
+    "type": "influxdb",
+    "url": "https://example-abc.timestream-influxdb.eu-west-2.on.aws:8086",
+    "jsonData": {"version": "InfluxQL", "dbName": "connect_monitor", "httpHeaderName1": "Authorization"},
+    "secureJsonDataFromSecrets": {"httpHeaderValue1": {"secret_arn": INFLUXDB_SECRET, "template": "Token {token}"}},
+}
+
+
+@pytest.mark.parametrize("stored", ["tok-123", '{"engine": "timestream-influxdb", "token": "tok-123", "org": "o"}'])
+def test_the_influxdb_token_comes_from_its_secret_and_reaches_grafana_only(grafana, stored: str) -> None:
+    script = load_script()
+    read = []
+
+    def read_secret(arn: str) -> str:
+        read.append(arn)
+        return script.token_of(stored, arn)
+
+    client = script.Grafana(grafana, "secret")
+    script.provision(client, {"influxdb": INFLUXDB}, None, "default", None, read_secret=read_secret)
+    sent = FakeGrafana.datasources["connect-influxdb"]
+    assert read == [INFLUXDB_SECRET]
+    assert sent["secureJsonData"] == {"httpHeaderValue1": "Token tok-123"}
+    assert "secureJsonDataFromSecrets" not in sent and "authType" not in sent["jsonData"]
+    assert INFLUXDB["secureJsonDataFromSecrets"]["httpHeaderValue1"]["secret_arn"] == INFLUXDB_SECRET  # not mutated
+
+
+@pytest.mark.parametrize("stored", ["", "   ", '{"token": ""}', '{"org": "o"}'])
+def test_an_empty_token_secret_stops_with_the_fix(stored: str) -> None:
+    script = load_script()
+    with pytest.raises(script.ProvisionError, match="holds no token"):
+        script.token_of(stored, INFLUXDB_SECRET)

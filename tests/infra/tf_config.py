@@ -46,6 +46,8 @@ class CheckovRun:
     failed: list[dict]
     skipped: list[dict]
     stderr: str
+    store: str = "timestream"  # the root variable `store` of this run
+    checked: frozenset[str] | set[str] = frozenset()  # every resource address a check ran on
 
 
 @dataclass

@@ -1,6 +1,9 @@
 # The PyFlink job on Managed Service for Apache Flink (runtime FLINK-1_20, Python 3.11): the
 # Maven-built zip uploaded to S3, runtime properties by group, checkpoints, scaling, logging and
-# a role that reads the stream through the job's EFO consumer and writes only the job's tables.
+# a role that reads the stream through the job's EFO consumer and writes only the job's store:
+# its Timestream tables (store = timestream), or, with store = influxdb, the InfluxDB instance it
+# reaches from inside the VPC (var.vpc: its own security group, the network interfaces Managed
+# Flink creates for it) with the API token it reads from one Secrets Manager secret.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -44,14 +47,26 @@ locals {
       "timestream.region",
       "timestream.endpoint",
       "timestream.dead_letter.path",
+      "influxdb.url",
+      "influxdb.database",
+      "influxdb.token.secret_arn",
+      "influxdb.dead_letter.path",
     ]
   }
 
   # Properties that follow from the infrastructure and are therefore not tunable. Each is set
-  # only if the job declares it (job_property_keys).
+  # only if the job declares it (job_property_keys) and the store has it (no Timestream values with
+  # store = influxdb, no InfluxDB values with store = timestream). sink/types is the store.
   infrastructure_property_keys = {
     source = ["stream.name", "aws.region", "consumer.type", "efo.consumer.name", "efo.consumer.arn"]
-    sink   = ["timestream.database", "timestream.region"]
+    sink = [
+      "types",
+      "timestream.database",
+      "timestream.region",
+      "influxdb.url",
+      "influxdb.database",
+      "influxdb.token.secret_arn",
+    ]
   }
   infrastructure_candidates = {
     source = {
@@ -62,16 +77,27 @@ locals {
       # For a job that uses the consumer Terraform registered instead of registering its own.
       "efo.consumer.arn" = var.efo_consumer_arn
     }
-    sink = {
-      "timestream.database" = var.timestream_database_name
-      "timestream.region"   = var.timestream_region
-    }
+    sink = merge(
+      { "types" = var.store },
+      var.store != "timestream" ? {} : {
+        "timestream.database" = var.timestream_database_name
+        "timestream.region"   = var.timestream_region
+      },
+      var.influxdb == null ? {} : {
+        "influxdb.url"              = var.influxdb.url
+        "influxdb.database"         = var.influxdb.database
+        "influxdb.token.secret_arn" = var.influxdb.token_secret_arn
+      },
+    )
   }
   infrastructure_properties = {
     for group, props in local.infrastructure_candidates : group => {
       for key, value in props : key => value if contains(lookup(local.job_property_keys, group, []), key)
     }
   }
+  # sink/types may still be given in property_groups (tfvars written before `store` existed) if it
+  # names the store itself; the merge below makes it the store either way.
+  allowed_infrastructure_values = { sink = { "types" = var.store } }
 
   property_groups = {
     for group in distinct(concat(keys(var.property_groups), keys(local.infrastructure_properties))) :
@@ -116,6 +142,7 @@ module "code_bucket" {
   kms_key_arn                        = module.key.key_arn
   expiration_days                    = null
   noncurrent_version_expiration_days = 90 # earlier versions stay available for rollbacks
+  additional_policy_json             = null
   force_destroy                      = var.force_destroy
   tags                               = var.tags
 }
@@ -233,10 +260,92 @@ data "aws_iam_policy_document" "app" {
     }
   }
 
-  statement {
-    sid       = "DiscoverTimestreamEndpoint"
-    actions   = ["timestream:DescribeEndpoints"]
-    resources = ["*"] # DescribeEndpoints has no resource type: AWS requires "*"
+  dynamic "statement" {
+    for_each = var.store == "timestream" ? [1] : []
+    content {
+      sid       = "DiscoverTimestreamEndpoint"
+      actions   = ["timestream:DescribeEndpoints"]
+      resources = ["*"] # DescribeEndpoints has no resource type: AWS requires "*"
+    }
+  }
+
+  # The InfluxDB sink reads its API token once at start (sink/influxdb.token.secret_arn): this one
+  # secret, decrypted with its key through Secrets Manager only.
+  dynamic "statement" {
+    for_each = var.influxdb == null ? [] : [var.influxdb]
+    content {
+      sid       = "ReadInfluxDbToken"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [statement.value.token_secret_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.influxdb == null ? [] : [var.influxdb]
+    content {
+      sid       = "DecryptInfluxDbToken"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value.token_kms_key_arn]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  # A VPC application: Managed Flink creates, describes and deletes the application's network
+  # interfaces with this role (Managed Flink Developer Guide, "VPC application permissions").
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      sid = "DescribeVpcNetwork"
+      actions = [
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+      ]
+      resources = ["*"] # EC2 Describe* calls have no resource type: AWS requires "*"
+      condition {
+        test     = "StringEquals"
+        variable = "ec2:Region"
+        values   = [local.region]
+      }
+    }
+  }
+
+  # CreateNetworkInterface authorises the subnet and the security group too: only the job's subnets and
+  # its own security group.
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      sid     = "CreateInterfacesInJobSubnets"
+      actions = ["ec2:CreateNetworkInterface"]
+      resources = concat(
+        [for id in statement.value.subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
+        [aws_security_group.app[0].arn],
+      )
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      sid = "ManageInterfacesInJobVpc"
+      actions = [
+        "ec2:CreateNetworkInterface",
+        "ec2:CreateNetworkInterfacePermission",
+        "ec2:DeleteNetworkInterface",
+      ]
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+      condition {
+        test     = "ArnEquals"
+        variable = "ec2:Vpc"
+        values   = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/${statement.value.vpc_id}"]
+      }
+    }
   }
 
   statement {
@@ -256,6 +365,32 @@ data "aws_iam_policy_document" "app" {
     actions   = ["logs:PutLogEvents"]
     resources = ["${local.log_group_arn}:log-stream:${local.log_stream_name}"]
   }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Network (store = influxdb): the application's own security group, egress only where it must go
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_security_group" "app" {
+  #checkov:skip=CKV2_AWS_5:Attached to the Managed Flink application's network interfaces (vpc_configuration below), a resource checkov does not follow.
+  count       = var.vpc == null ? 0 : 1
+  name        = "${var.application_name}-flink"
+  description = "Managed Flink application ${var.application_name}: egress to its store and AWS APIs only"
+  vpc_id      = var.vpc.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "app" {
+  for_each = var.vpc == null ? {} : var.vpc.egress
+
+  security_group_id            = aws_security_group.app[0].id
+  description                  = each.value.description
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.security_group_id
+  cidr_ipv4                    = each.value.cidr_ipv4
+  tags                         = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +460,16 @@ resource "aws_kinesisanalyticsv2_application" "this" {
         parallelism          = var.parallelism
         parallelism_per_kpu  = var.parallelism_per_kpu
         auto_scaling_enabled = var.autoscaling_enabled
+      }
+    }
+
+    # With store = influxdb the job runs in the VPC (the instance is private): Managed Flink places its
+    # network interfaces in these subnets with the application's own security group.
+    dynamic "vpc_configuration" {
+      for_each = var.vpc == null ? [] : [var.vpc]
+      content {
+        subnet_ids         = vpc_configuration.value.subnet_ids
+        security_group_ids = [aws_security_group.app[0].id]
       }
     }
 

@@ -32,3 +32,8 @@ output "property_groups" {
   description = "Runtime properties the job receives, by group (the run options group excluded)."
   value       = local.property_groups
 }
+
+output "security_group_id" {
+  description = "The application's own security group (null when it is not in a VPC): allow it on the store's port."
+  value       = try(aws_security_group.app[0].id, null)
+}

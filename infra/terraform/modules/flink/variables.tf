@@ -79,14 +79,81 @@ variable "efo_consumer_arn" {
   }
 }
 
-variable "timestream_region" {
-  description = "Region of the Timestream database (a job property once the job declares sink/timestream.region)."
+variable "store" {
+  description = "Where the job writes: timestream (Timestream for LiveAnalytics: timestream_* variables) or influxdb (Timestream for InfluxDB: var.influxdb, and the application runs in var.vpc). Set as job property sink/types."
   type        = string
+
+  validation {
+    condition     = contains(["timestream", "influxdb"], var.store)
+    error_message = "store must be timestream or influxdb."
+  }
+}
+
+variable "timestream_region" {
+  description = "Region of the Timestream database (job property sink/timestream.region); null with store = influxdb."
+  type        = string
+  nullable    = true
+
+  validation {
+    condition     = (var.store == "timestream") == (var.timestream_region != null)
+    error_message = "timestream_region is required with store = timestream and must be null otherwise."
+  }
 }
 
 variable "timestream_database_name" {
-  description = "Timestream database the job writes (a job property once the job declares sink/timestream.database)."
+  description = "Timestream database the job writes (job property sink/timestream.database); null with store = influxdb."
   type        = string
+  nullable    = true
+}
+
+variable "influxdb" {
+  description = "With store = influxdb: the instance's base URL (https://ENDPOINT:8086, job property sink/influxdb.url), the database mapped to its bucket (sink/influxdb.database), the Secrets Manager secret holding the job's API token (sink/influxdb.token.secret_arn; the role may read this secret only) and the KMS key that encrypts that secret. null with store = timestream."
+  type = object({
+    url               = string
+    database          = string
+    token_secret_arn  = string
+    token_kms_key_arn = string
+  })
+  nullable = true
+
+  validation {
+    condition     = (var.store == "influxdb") == (var.influxdb != null)
+    error_message = "influxdb is required with store = influxdb and must be null otherwise."
+  }
+
+  validation {
+    condition = var.influxdb == null ? true : (
+      can(regex("^https?://[^/]+$", var.influxdb.url)) &&
+      can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.influxdb.token_secret_arn)) &&
+      can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.influxdb.token_kms_key_arn))
+    )
+    error_message = "influxdb needs url = https://HOST:PORT (no path), token_secret_arn = a Secrets Manager secret ARN and token_kms_key_arn = a KMS key ARN."
+  }
+}
+
+variable "vpc" {
+  description = "Runs the application in a VPC (null: not in a VPC, as with store = timestream): the VPC, the subnets Managed Flink places the application's network interfaces in, and the egress rules of the application's own security group, by name: a TCP port to another security group (security_group_id) or to an IPv4 range (cidr_ipv4, e.g. 0.0.0.0/0 for HTTPS through a NAT gateway)."
+  type = object({
+    vpc_id     = string
+    subnet_ids = list(string)
+    egress = map(object({
+      description       = string
+      port              = number
+      security_group_id = optional(string)
+      cidr_ipv4         = optional(string)
+    }))
+  })
+  nullable = true
+
+  validation {
+    condition = var.vpc == null ? true : (
+      can(regex("^vpc-[0-9a-f]+$", var.vpc.vpc_id)) &&
+      length(var.vpc.subnet_ids) > 0 &&
+      alltrue([for id in var.vpc.subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))]) &&
+      alltrue([for rule in values(var.vpc.egress) : (rule.security_group_id == null) != (rule.cidr_ipv4 == null)])
+    )
+    error_message = "vpc needs a vpc-... id, at least one subnet-... id, and each egress rule exactly one of security_group_id or cidr_ipv4."
+  }
 }
 
 variable "timestream_table_arns" {
@@ -100,7 +167,7 @@ variable "timestream_table_arns" {
 }
 
 variable "property_groups" {
-  description = "Tunable runtime properties of the job, by property group then key (values are strings, as Managed Flink passes them). Allowed groups and keys are those the job declares in flink_app/config.py PROPERTY_GROUPS, except the ones this module derives from the infrastructure (source/stream.name, source/aws.region, source/consumer.type, source/efo.consumer.name, source/efo.consumer.arn, sink/timestream.database, sink/timestream.region). Changing one restarts the job from its latest snapshot with the new value: no code change."
+  description = "Tunable runtime properties of the job, by property group then key (values are strings, as Managed Flink passes them). Allowed groups and keys are those the job declares in flink_app/config.py PROPERTY_GROUPS, except the ones this module derives from the infrastructure (source/stream.name, source/aws.region, source/consumer.type, source/efo.consumer.name, source/efo.consumer.arn, sink/types from var.store, sink/timestream.database, sink/timestream.region, sink/influxdb.url, sink/influxdb.database, sink/influxdb.token.secret_arn). Changing one restarts the job from its latest snapshot with the new value: no code change."
   type        = map(map(string))
 
   validation {
@@ -117,9 +184,10 @@ variable "property_groups" {
 
   validation {
     condition = alltrue(flatten([for group, props in var.property_groups : [
-      for key in keys(props) : !contains(lookup(local.infrastructure_property_keys, group, []), key)
+      for key, value in props : !contains(lookup(local.infrastructure_property_keys, group, []), key) ||
+      lookup(lookup(local.allowed_infrastructure_values, group, {}), key, null) == value
     ]]))
-    error_message = "property_groups must not set source/stream.name, source/aws.region, source/consumer.type, source/efo.consumer.name, source/efo.consumer.arn, sink/timestream.database or sink/timestream.region: the module derives them from the infrastructure."
+    error_message = "property_groups must not set source/stream.name, source/aws.region, source/consumer.type, source/efo.consumer.name, source/efo.consumer.arn, sink/timestream.database, sink/timestream.region, sink/influxdb.url, sink/influxdb.database or sink/influxdb.token.secret_arn: the module derives them from the infrastructure. sink/types is the root variable `store` (${var.store} here): leave it out of job_properties, or set it to exactly that."
   }
 }
 

@@ -1,7 +1,10 @@
-# Amazon Managed Grafana with the Timestream (live metrics), Athena (CTR history) and CloudWatch
-# (pipeline health: dead letters, rejected records) data sources. The workspace role is customer-managed and can read exactly this project's tables,
+# Amazon Managed Grafana with the live-metrics store (Timestream for LiveAnalytics, or InfluxDB in
+# InfluxQL mode), Athena (CTR history) and CloudWatch (pipeline health: dead letters, rejected records)
+# data sources. The workspace role is customer-managed and can read exactly this project's tables,
 # workgroup and buckets. Data source instances and dashboards are created inside Grafana by
 # infra/scripts/provision_grafana.py from the outputs below (no Grafana provider is pinned here).
+# With InfluxDB the workspace is connected to the VPC (var.vpc): the instance is private, and the
+# workspace then reaches its AWS data sources through that VPC too (interface endpoints or a NAT).
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -38,29 +41,38 @@ moved {
 }
 
 data "aws_iam_policy_document" "workspace" {
-  statement {
-    sid       = "QueryTimestreamTables"
-    actions   = ["timestream:DescribeTable", "timestream:ListMeasures", "timestream:Select"]
-    resources = values(var.timestream_table_arns)
+  dynamic "statement" {
+    for_each = var.timestream_database_arn == null ? [] : [1]
+    content {
+      sid       = "QueryTimestreamTables"
+      actions   = ["timestream:DescribeTable", "timestream:ListMeasures", "timestream:Select"]
+      resources = values(var.timestream_table_arns)
+    }
   }
 
-  statement {
-    sid       = "BrowseTimestreamDatabase"
-    actions   = ["timestream:DescribeDatabase", "timestream:ListTables"]
-    resources = [var.timestream_database_arn]
+  dynamic "statement" {
+    for_each = var.timestream_database_arn == null ? [] : [var.timestream_database_arn]
+    content {
+      sid       = "BrowseTimestreamDatabase"
+      actions   = ["timestream:DescribeDatabase", "timestream:ListTables"]
+      resources = [statement.value]
+    }
   }
 
   # The plugin's health check runs `SELECT 1` (SelectValues: a query that reads no table) and a
   # dashboard that is closed mid-query cancels it (CancelQuery); neither has a resource type.
-  statement {
-    sid = "DiscoverAndRunTimestreamQueries"
-    actions = [
-      "timestream:CancelQuery",
-      "timestream:DescribeEndpoints",
-      "timestream:ListDatabases",
-      "timestream:SelectValues",
-    ]
-    resources = ["*"] # none of these actions has a resource type: AWS requires "*"
+  dynamic "statement" {
+    for_each = var.timestream_database_arn == null ? [] : [1]
+    content {
+      sid = "DiscoverAndRunTimestreamQueries"
+      actions = [
+        "timestream:CancelQuery",
+        "timestream:DescribeEndpoints",
+        "timestream:ListDatabases",
+        "timestream:SelectValues",
+      ]
+      resources = ["*"] # none of these actions has a resource type: AWS requires "*"
+    }
   }
 
   statement {
@@ -158,13 +170,44 @@ resource "aws_grafana_workspace" "this" {
   authentication_providers = ["AWS_SSO"]
   permission_type          = "CUSTOMER_MANAGED"
   role_arn                 = module.role.role_arn
-  data_sources             = ["ATHENA", "CLOUDWATCH", "TIMESTREAM"]
+  data_sources             = var.timestream_database_arn == null ? ["ATHENA", "CLOUDWATCH"] : ["ATHENA", "CLOUDWATCH", "TIMESTREAM"]
   grafana_version          = var.grafana_version
   configuration = jsonencode({
     plugins         = { pluginAdminEnabled = false }
     unifiedAlerting = { enabled = true }
   })
   tags = var.tags
+
+  # Outbound to a data source inside the VPC (the private InfluxDB instance).
+  dynamic "vpc_configuration" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      subnet_ids         = vpc_configuration.value.subnet_ids
+      security_group_ids = [aws_security_group.workspace[0].id]
+    }
+  }
+}
+
+resource "aws_security_group" "workspace" {
+  #checkov:skip=CKV2_AWS_5:Attached to the Grafana workspace's VPC connection (vpc_configuration above), which checkov does not follow.
+  count       = var.vpc == null ? 0 : 1
+  name        = "${var.workspace_name}-grafana"
+  description = "Amazon Managed Grafana workspace ${var.workspace_name}: egress to its data sources only"
+  vpc_id      = var.vpc.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "workspace" {
+  for_each = var.vpc == null ? {} : var.vpc.egress
+
+  security_group_id            = aws_security_group.workspace[0].id
+  description                  = each.value.description
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.security_group_id
+  cidr_ipv4                    = each.value.cidr_ipv4
+  tags                         = var.tags
 }
 
 resource "aws_grafana_role_association" "admins" {

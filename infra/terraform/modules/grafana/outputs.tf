@@ -15,7 +15,7 @@ output "provisioner_service_account_id" {
 
 output "datasources" {
   description = "Grafana data source definitions (Grafana HTTP API shape) that the provisioning script creates or updates, by uid."
-  value = {
+  value = merge(var.timestream_database_arn == null ? {} : {
     timestream = {
       uid    = "connect-timestream"
       name   = "Connect metrics (Timestream)"
@@ -27,6 +27,26 @@ output "datasources" {
         defaultDatabase = "\"${var.timestream_database_name}\"" # the plugin stores it quoted
       }
     }
+    }, var.influxdb == null ? {} : {
+    influxdb = {
+      uid    = "connect-influxdb"
+      name   = "Connect metrics (InfluxDB)"
+      type   = "influxdb"
+      access = "proxy"
+      url    = var.influxdb.url
+      jsonData = {
+        version         = "InfluxQL" # the v1 query API, served by the InfluxDB 2 engine through its DBRP mapping
+        dbName          = var.influxdb.database
+        httpMode        = "POST"
+        httpHeaderName1 = "Authorization"
+      }
+      # Not a Grafana field: provision_grafana.py reads the secret and sends "Token <token>" as
+      # secureJsonData.httpHeaderValue1, so the token is never in Terraform's state or outputs.
+      secureJsonDataFromSecrets = {
+        httpHeaderValue1 = { secret_arn = var.influxdb.token_secret_arn, template = "Token {token}" }
+      }
+    }
+    }, {
     athena = {
       uid    = "connect-athena"
       name   = "Connect history (Athena)"
@@ -50,7 +70,12 @@ output "datasources" {
         defaultRegion = local.region
       }
     }
-  }
+  })
+}
+
+output "security_group_id" {
+  description = "The workspace's own security group in the VPC (null when not connected)."
+  value       = try(aws_security_group.workspace[0].id, null)
 }
 
 output "dashboards_path" {

@@ -29,23 +29,64 @@ variable "viewer_sso_group_ids" {
 }
 
 variable "timestream_region" {
-  description = "Region of the Timestream database (the Timestream data source's default region)."
+  description = "Region of the Timestream database (the Timestream data source's default region); null with the InfluxDB store."
   type        = string
+  nullable    = true
 }
 
 variable "timestream_database_name" {
-  description = "Timestream database the dashboards query."
+  description = "Timestream database the dashboards query; null with the InfluxDB store."
   type        = string
+  nullable    = true
 }
 
 variable "timestream_database_arn" {
-  description = "ARN of that database."
+  description = "ARN of that database; null with the InfluxDB store (no Timestream data source, no Timestream permissions)."
   type        = string
+  nullable    = true
 }
 
 variable "timestream_table_arns" {
-  description = "ARNs of the tables the dashboards may read, by table name."
+  description = "ARNs of the tables the dashboards may read, by table name ({} with the InfluxDB store)."
   type        = map(string)
+}
+
+variable "influxdb" {
+  description = "With the InfluxDB store: the instance's URL, the v1 database the dashboards query in InfluxQL, and the secret holding Grafana's read token (the provisioning script reads it; the token never passes through Terraform). null with Timestream."
+  type = object({
+    url              = string
+    database         = string
+    token_secret_arn = string
+  })
+  nullable = true
+
+  validation {
+    condition     = (var.influxdb == null) != (var.timestream_database_arn == null)
+    error_message = "Give exactly one live-metrics store: influxdb, or the timestream_* variables."
+  }
+}
+
+variable "vpc" {
+  description = "Connects the workspace to a VPC (null: not connected): the VPC, 2-6 subnets for its network interfaces and the egress rules of its own security group, by name (a TCP port to a security group or to an IPv4 range)."
+  type = object({
+    vpc_id     = string
+    subnet_ids = list(string)
+    egress = map(object({
+      description       = string
+      port              = number
+      security_group_id = optional(string)
+      cidr_ipv4         = optional(string)
+    }))
+  })
+  nullable = true
+
+  validation {
+    condition = var.vpc == null ? true : (
+      length(var.vpc.subnet_ids) >= 2 && length(var.vpc.subnet_ids) <= 6 &&
+      alltrue([for rule in values(var.vpc.egress) : (rule.security_group_id == null) != (rule.cidr_ipv4 == null)])
+    )
+    error_message = "vpc needs 2-6 subnets (Amazon Managed Grafana's rule) and each egress rule exactly one of security_group_id or cidr_ipv4."
+  }
 }
 
 variable "athena_workgroup_name" {

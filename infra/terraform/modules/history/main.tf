@@ -91,6 +91,7 @@ module "data_bucket" {
   kms_key_arn                        = module.key.key_arn
   expiration_days                    = var.data_expiration_days
   noncurrent_version_expiration_days = 7
+  additional_policy_json             = null
   force_destroy                      = var.force_destroy
   tags                               = var.tags
 }
@@ -102,6 +103,7 @@ module "athena_results_bucket" {
   kms_key_arn                        = module.key.key_arn
   expiration_days                    = var.athena_results_expiration_days
   noncurrent_version_expiration_days = 1
+  additional_policy_json             = null
   force_destroy                      = var.force_destroy
   tags                               = var.tags
 }

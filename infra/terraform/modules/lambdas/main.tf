@@ -7,6 +7,8 @@
 # Packages are the per-function zips of `python -m lambdas.build`; handlers, tables and
 # environment variables follow its manifest (lambdas/build.py FUNCTIONS).
 # Each has its own role (its tables, its trigger, its DLQ), log group and dead-letter queue.
+# The functions write Timestream for LiveAnalytics only: with the InfluxDB store var.functions is empty and
+# only the contact-event rule, its stream target and its dead-letter queue remain (the job needs them).
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -57,6 +59,14 @@ locals {
   }
   connect_region = element(split(":", var.connect_instance_arn), 3)
   packages       = { for key in keys(var.functions) : key => "${var.packages_dir}/${key}.zip" }
+
+  # Which trigger has a function to invoke (all three, or none with the InfluxDB store).
+  has_function = { for key in ["persist_contact_event", "persist_agent_event", "persist_instance_data"] : key => contains(keys(var.functions), key) }
+  # The contact-event rule's dead-letter queue exists as long as the rule has a target.
+  dlq_names = merge(
+    local.function_names,
+    var.contact_events_to_stream ? { persist_contact_event = "${var.name_prefix}-persist-contact-event" } : {},
+  )
 }
 
 module "key" {
@@ -66,21 +76,21 @@ module "key" {
   description            = "Encrypts the environment, dead-letter queues and logs of the ${var.name_prefix} functions."
   deletion_window_days   = var.kms_key_deletion_window_days
   via_service_principals = []
-  service_principals = [
-    {
+  service_principals = concat(
+    length(local.function_names) == 0 ? [] : [{
       sid       = "CloudWatchLogsEncryptsFunctionLogs"
       service   = "logs.${local.region}.amazonaws.com"
       actions   = local.kms_use_actions
       condition = { test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = values(local.log_group_arns) }
-    },
-    {
+    }],
+    [{
       # EventBridge puts undeliverable contact events into the encrypted DLQ.
       sid       = "EventBridgeWritesEncryptedDlq"
       service   = "events.amazonaws.com"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       condition = { test = "ArnEquals", variable = "aws:SourceArn", values = [local.contact_event_rule_arn] }
-    },
-  ]
+    }],
+  )
   tags = var.tags
 }
 
@@ -89,7 +99,7 @@ module "key" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_sqs_queue" "dlq" {
-  for_each                          = local.function_names
+  for_each                          = local.dlq_names
   name                              = "${each.value}-dlq"
   message_retention_seconds         = var.dlq_retention_seconds
   kms_master_key_id                 = module.key.key_arn
@@ -98,6 +108,8 @@ resource "aws_sqs_queue" "dlq" {
 }
 
 data "aws_iam_policy_document" "contact_event_dlq" {
+  count = contains(keys(local.dlq_names), "persist_contact_event") ? 1 : 0
+
   statement {
     sid       = "EventBridgeRuleSendsFailedEvents"
     actions   = ["sqs:SendMessage"]
@@ -115,8 +127,9 @@ data "aws_iam_policy_document" "contact_event_dlq" {
 }
 
 resource "aws_sqs_queue_policy" "contact_event_dlq" {
+  count     = contains(keys(local.dlq_names), "persist_contact_event") ? 1 : 0
   queue_url = aws_sqs_queue.dlq["persist_contact_event"].id
-  policy    = data.aws_iam_policy_document.contact_event_dlq.json
+  policy    = data.aws_iam_policy_document.contact_event_dlq[0].json
 }
 
 module "function_role" {
@@ -324,8 +337,11 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "contact_events" {
-  name        = local.contact_event_rule_name
-  description = "Amazon Connect contact events of one instance to ${local.function_names["persist_contact_event"]} (and the shared stream)."
+  name = local.contact_event_rule_name
+  description = (local.has_function["persist_contact_event"]
+    ? "Amazon Connect contact events of one instance to ${local.function_names["persist_contact_event"]} (and the shared stream)."
+    : "Amazon Connect contact events of one instance to the shared stream."
+  )
   event_pattern = templatefile("${path.module}/contact_event_pattern.json.tftpl", {
     connect_instance_arn = var.connect_instance_arn
   })
@@ -334,6 +350,7 @@ resource "aws_cloudwatch_event_rule" "contact_events" {
 }
 
 resource "aws_cloudwatch_event_target" "contact_events" {
+  count     = local.has_function["persist_contact_event"] ? 1 : 0
   rule      = aws_cloudwatch_event_rule.contact_events.name
   target_id = "persist-contact-event"
   arn       = aws_lambda_function.this["persist_contact_event"].arn
@@ -410,6 +427,7 @@ module "stream_target_role" {
 }
 
 resource "aws_lambda_permission" "contact_events" {
+  count         = local.has_function["persist_contact_event"] ? 1 : 0
   statement_id  = "AllowConnectContactEventRule"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this["persist_contact_event"].function_name
@@ -422,6 +440,7 @@ resource "aws_lambda_permission" "contact_events" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_lambda_event_source_mapping" "agent_events" {
+  count                              = local.has_function["persist_agent_event"] ? 1 : 0
   function_name                      = aws_lambda_function.this["persist_agent_event"].arn
   event_source_arn                   = var.stream_arn
   starting_position                  = "LATEST"
@@ -456,13 +475,14 @@ resource "aws_lambda_event_source_mapping" "agent_events" {
 
 module "scheduler_role" {
   source = "../service_role"
+  count  = local.has_function["persist_instance_data"] ? 1 : 0
 
   name        = "${var.name_prefix}-instance-data-scheduler"
   service     = "scheduler.amazonaws.com"
   source_arns = []
   policies = {
-    "invoke-instance-data" = data.aws_iam_policy_document.scheduler.json
-    "decrypt-schedule"     = data.aws_iam_policy_document.scheduler_decrypt.json
+    "invoke-instance-data" = data.aws_iam_policy_document.scheduler[0].json
+    "decrypt-schedule"     = data.aws_iam_policy_document.scheduler_decrypt[0].json
   }
   log_group = null
   tags      = var.tags
@@ -470,20 +490,53 @@ module "scheduler_role" {
 
 moved {
   from = aws_iam_role.scheduler
-  to   = module.scheduler_role.aws_iam_role.this
+  to   = module.scheduler_role[0].aws_iam_role.this
 }
 
 moved {
   from = aws_iam_role_policy.scheduler
-  to   = module.scheduler_role.aws_iam_role_policy.this["invoke-instance-data"]
+  to   = module.scheduler_role[0].aws_iam_role_policy.this["invoke-instance-data"]
 }
 
 moved {
   from = aws_iam_role_policy.scheduler_decrypt
-  to   = module.scheduler_role.aws_iam_role_policy.this["decrypt-schedule"]
+  to   = module.scheduler_role[0].aws_iam_role_policy.this["decrypt-schedule"]
+}
+
+# Addresses before the functions' triggers became optional (none with the InfluxDB store): no replacement.
+moved {
+  from = module.scheduler_role
+  to   = module.scheduler_role[0]
+}
+
+moved {
+  from = aws_scheduler_schedule.instance_data
+  to   = aws_scheduler_schedule.instance_data[0]
+}
+
+moved {
+  from = aws_lambda_event_source_mapping.agent_events
+  to   = aws_lambda_event_source_mapping.agent_events[0]
+}
+
+moved {
+  from = aws_cloudwatch_event_target.contact_events
+  to   = aws_cloudwatch_event_target.contact_events[0]
+}
+
+moved {
+  from = aws_lambda_permission.contact_events
+  to   = aws_lambda_permission.contact_events[0]
+}
+
+moved {
+  from = aws_sqs_queue_policy.contact_event_dlq
+  to   = aws_sqs_queue_policy.contact_event_dlq[0]
 }
 
 data "aws_iam_policy_document" "scheduler" {
+  count = local.has_function["persist_instance_data"] ? 1 : 0
+
   statement {
     sid       = "InvokeInstanceDataFunction"
     actions   = ["lambda:InvokeFunction"]
@@ -510,6 +563,8 @@ data "aws_iam_policy_document" "scheduler" {
 
 # The schedule (and so its target input) is encrypted with the functions' key.
 data "aws_iam_policy_document" "scheduler_decrypt" {
+  count = local.has_function["persist_instance_data"] ? 1 : 0
+
   statement {
     sid       = "DecryptScheduleTarget"
     actions   = ["kms:Decrypt"]
@@ -523,6 +578,7 @@ data "aws_iam_policy_document" "scheduler_decrypt" {
 }
 
 resource "aws_scheduler_schedule" "instance_data" {
+  count               = local.has_function["persist_instance_data"] ? 1 : 0
   name                = "${var.name_prefix}-instance-data"
   description         = "Invokes ${local.function_names["persist_instance_data"]} to record current Connect metrics."
   schedule_expression = var.instance_data_schedule
@@ -535,7 +591,7 @@ resource "aws_scheduler_schedule" "instance_data" {
 
   target {
     arn      = aws_lambda_function.this["persist_instance_data"].arn
-    role_arn = module.scheduler_role.role_arn
+    role_arn = module.scheduler_role[0].role_arn
     # Shaped like an EventBridge scheduled event: the function takes the collection minute from
     # `time`, which Scheduler fills with the run's scheduled time (a context attribute).
     input = jsonencode({

@@ -24,13 +24,13 @@ output "contact_event_pattern" {
 }
 
 output "agent_event_source_mapping_uuid" {
-  description = "ID of the Kinesis event source mapping of persist_agent_event."
-  value       = aws_lambda_event_source_mapping.agent_events.uuid
+  description = "ID of the Kinesis event source mapping of persist_agent_event (null without functions)."
+  value       = try(aws_lambda_event_source_mapping.agent_events[0].uuid, null)
 }
 
 output "instance_data_schedule_arn" {
-  description = "ARN of the schedule invoking persist_instance_data."
-  value       = aws_scheduler_schedule.instance_data.arn
+  description = "ARN of the schedule invoking persist_instance_data (null without functions)."
+  value       = try(aws_scheduler_schedule.instance_data[0].arn, null)
 }
 
 output "contact_events_to_stream_role_arn" {

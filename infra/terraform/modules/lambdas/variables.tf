@@ -25,7 +25,7 @@ variable "powertools_layer_arn" {
 }
 
 variable "functions" {
-  description = "Settings of each function, by module name in lambdas/ (persist_contact_event, persist_agent_event, persist_instance_data): memory in MB, timeout in seconds, reserved concurrency (null: none, the function draws on the account's unreserved pool), retries of a failed asynchronous invocation (0-2), tunable environment variables (lambdas/common/config.py; not the ones this module sets from the infrastructure) and the Timestream table ARNs it may write (by table name)."
+  description = "Settings of each function, by module name in lambdas/ (persist_contact_event, persist_agent_event, persist_instance_data), or {} for none (the functions write Timestream for LiveAnalytics only): memory in MB, timeout in seconds, reserved concurrency (null: none, the function draws on the account's unreserved pool), retries of a failed asynchronous invocation (0-2), tunable environment variables (lambdas/common/config.py; not the ones this module sets from the infrastructure) and the Timestream table ARNs it may write (by table name)."
   type = map(object({
     memory_mb            = number
     timeout_seconds      = number
@@ -36,8 +36,8 @@ variable "functions" {
   }))
 
   validation {
-    condition     = toset(keys(var.functions)) == toset(["persist_contact_event", "persist_agent_event", "persist_instance_data"])
-    error_message = "functions must have exactly the keys persist_contact_event, persist_agent_event and persist_instance_data."
+    condition     = length(var.functions) == 0 || toset(keys(var.functions)) == toset(["persist_contact_event", "persist_agent_event", "persist_instance_data"])
+    error_message = "functions must have exactly the keys persist_contact_event, persist_agent_event and persist_instance_data, or be empty (no functions: they write Timestream for LiveAnalytics only; the contact-event rule still puts events onto the stream)."
   }
 
   validation {
@@ -87,13 +87,15 @@ variable "dlq_retention_seconds" {
 }
 
 variable "timestream_region" {
-  description = "Region of the Timestream database (passed to the functions as TIMESTREAM_REGION)."
+  description = "Region of the Timestream database (passed to the functions as TIMESTREAM_REGION); null without functions."
   type        = string
+  nullable    = true
 }
 
 variable "timestream_database_name" {
-  description = "Timestream database the functions write (TIMESTREAM_DATABASE)."
+  description = "Timestream database the functions write (TIMESTREAM_DATABASE); null without functions."
   type        = string
+  nullable    = true
 }
 
 variable "stream_arn" {

@@ -1,5 +1,6 @@
 # A private, versioned, SSE-KMS bucket that only accepts TLS. Shared by the modules that need a
-# bucket (history data, Athena results, Timestream rejected-record reports, Flink application code).
+# bucket (history data, Athena results, Timestream rejected-record reports, Flink application code,
+# InfluxDB engine logs).
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:Server access logs would need one more bucket per bucket; object-level access is audited with CloudTrail data events, configured account-wide outside this project.
@@ -76,6 +77,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 }
 
 data "aws_iam_policy_document" "tls_only" {
+  # A caller's own statements (e.g. a service that delivers logs into the bucket), beside the TLS rule.
+  source_policy_documents = var.additional_policy_json == null ? [] : [var.additional_policy_json]
+
   statement {
     sid     = "DenyInsecureTransport"
     effect  = "Deny"

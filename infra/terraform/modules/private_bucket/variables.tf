@@ -39,6 +39,12 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "additional_policy_json" {
+  description = "A policy document (an aws_iam_policy_document's json) whose statements join the bucket policy beside its TLS-only rule, e.g. a service principal that delivers logs; null for none."
+  type        = string
+  nullable    = true
+}
+
 variable "force_destroy" {
   description = "Whether `terraform destroy` may delete the bucket while it still holds objects."
   type        = bool

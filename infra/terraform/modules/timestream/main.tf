@@ -33,6 +33,7 @@ module "rejected_records" {
   kms_key_arn                        = module.key.key_arn
   expiration_days                    = var.rejected_records_expiration_days
   noncurrent_version_expiration_days = 1
+  additional_policy_json             = null
   force_destroy                      = var.force_destroy
   tags                               = var.tags
 }
