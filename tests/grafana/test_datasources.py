@@ -62,3 +62,17 @@ def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> N
     assert terraform.root_variable_defaults()["grafana_dashboards_path"] == "../../grafana/dashboards"
     script.provision(grafana, {}, (terraform.TERRAFORM / "../../grafana/dashboards").resolve(), None)
     assert sorted(grafana.uploaded) == sorted([realtime.UID, history.UID])
+
+
+def test_the_influxdb_data_source_reads_the_database_the_job_writes_in_influxql() -> None:
+    """InfluxQL over the v1 API (the InfluxDB 1.x, 2 and 3 engines all serve it), the job's database, the URL and
+    token from the Grafana server's environment (Grafana expands them in provisioning files)."""
+    from flink_app.config import PROPERTY_GROUPS
+    from local_stack.influxdb import DATABASE
+
+    influx = PROVISIONED[datasources.INFLUXDB.uid]
+    assert influx["type"] == "influxdb" and influx["jsonData"]["version"] == "InfluxQL"
+    assert influx["jsonData"]["dbName"] == PROPERTY_GROUPS["sink"]["influxdb.database"].default == DATABASE
+    assert influx["url"] == "${CONNECT_INFLUXDB_URL}"
+    assert influx["jsonData"]["httpHeaderName1"] == "Authorization"
+    assert influx["secureJsonData"]["httpHeaderValue1"] == "Token ${CONNECT_INFLUXDB_TOKEN}"
