@@ -43,7 +43,7 @@ def test_databases_and_workgroup_are_terraforms() -> None:
 
 def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> None:
     """Terraform's grafana_dashboards_path is this folder: every *.json under it is uploaded, nothing else may be."""
-    from grafana import history, realtime
+    from grafana import figures, history, realtime
     from tests.infra.test_provision_grafana import load_script
 
     script = load_script()
@@ -61,7 +61,7 @@ def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> N
     grafana = Recorder()
     assert terraform.root_variable_defaults()["grafana_dashboards_path"] == "../../grafana/dashboards"
     script.provision(grafana, {}, (terraform.TERRAFORM / "../../grafana/dashboards").resolve(), None)
-    assert sorted(grafana.uploaded) == sorted([realtime.UID, history.UID])
+    assert sorted(grafana.uploaded) == sorted([realtime.UID, realtime.uid(figures.INFLUXDB), history.UID])
 
 
 def test_the_influxdb_data_source_reads_the_database_the_job_writes_in_influxql() -> None:
