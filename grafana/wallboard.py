@@ -125,7 +125,7 @@ def queue_table_sql(targets: Targets) -> str:
 WITH queues AS (
   SELECT DISTINCT instance_id, queue_name FROM (
   {sql.KNOWN_QUEUES}
-  ) WHERE {NOW_SCOPE}
+  ) WHERE {NOW_SCOPE} AND queue_name <> ''
 ), agents AS (
   {sql.newest(sql.JOB_AGENTS, "agent_state", NOW_SCOPE, "15m")}
 ), snapshot AS (
