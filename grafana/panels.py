@@ -174,14 +174,14 @@ def stat_panel(
 def table_panel(
     title: str,
     description: str,
-    target: cogbuilder.Builder,
+    target: cogbuilder.Builder | Sequence[cogbuilder.Builder],
     *,
     span: int = 12,
     height: int = 8,
     steps: Steps = NEUTRAL,
 ) -> table.Panel:
     """A table with its options set (the SDK's table panel otherwise has `options: null`, which Grafana's own
-    schema refuses)."""
+    schema refuses); one target, or several whose results the panel's transformations join."""
     return _with_targets(
         table.Panel()
         .title(title)
@@ -193,7 +193,7 @@ def table_panel(
         .footer(common.TableFooterOptions().show(False).reducer(["sum"]))
         .span(span)
         .height(height),
-        [target],
+        [target] if isinstance(target, cogbuilder.Builder) else list(target),
     )
 
 

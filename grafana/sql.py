@@ -81,6 +81,17 @@ SELECT DISTINCT queue_name FROM (
 
 # --- agents (the job) ---------------------------------------------------------------------------------------
 
+# The job's agent measures and Connect's names for them (its real-time metrics page), as the queue table shows them.
+AGENT_COLUMNS = (
+    ("agents_online", "Online"),
+    ("agents_available", "Available"),
+    ("agents_on_contact", "On contact"),
+    ("agents_after_contact_work", "ACW"),
+    ("agents_non_productive", "NPT"),
+    ("agents_error", "Error"),
+    ("agents_staffed", "Staffed"),
+)
+
 AGENTS_NOW = f"""
 SELECT sum(agents_online) AS "online", sum(agents_available) AS "available",
        sum(agents_on_contact) AS "on contact", sum(agents_after_contact_work) AS "after-contact work",

@@ -60,6 +60,13 @@ class QueueTargets:
     def abandonment_steps(self) -> tuple[tuple[float | None, str], ...]:
         return ((None, "green"), (self.abandonment_warning, "orange"), (self.abandonment_ceiling, "red"))
 
+    def oldest_steps(self) -> tuple[tuple[float | None, str], ...]:
+        return (
+            (None, "green"),
+            (self.oldest_contact_warning_seconds, "orange"),
+            (self.oldest_contact_critical_seconds, "red"),
+        )
+
 
 FIELDS = tuple(f.name for f in fields(QueueTargets))
 
@@ -81,6 +88,15 @@ class Targets:
         return self._case(
             {name: t.service_level_column for name, t in self.queues.items()}, "service_level_column", column
         )
+
+    def service_level_groups(self) -> dict[str, tuple[str, ...]]:
+        """The queues whose service level is another column than the default's, by that column (for a dialect
+        without CASE, which queries each group of queues on its own)."""
+        groups: dict[str, list[str]] = {}
+        for name, queue in sorted(self.queues.items()):
+            if queue.service_level_column != self.default.service_level_column:
+                groups.setdefault(queue.service_level_column, []).append(name)
+        return {column: tuple(names) for column, names in sorted(groups.items())}
 
     def _case(self, per_queue: dict[str, str], field: str, column: str) -> str:
         default = str(getattr(self.default, field))

@@ -4,7 +4,9 @@
   a queue nobody staffs is listed; the lists do not depend on the dashboard's range and refresh on dashboard load
   only (Grafana's "on time range change" re-runs them at every auto-refresh of a relative range).
 - Multi-value with "All", whose custom all-value `'__all__'` every query tests through `sql.selected`: "All" then
-  holds even when a list is empty (Grafana would expand it to nothing, and `IN ()` is a SQL error).
+  holds even when a list is empty (Grafana would expand it to nothing, and `IN ()` is a SQL error). On the InfluxDB
+  dashboard the same variables list the job's tag values (`SHOW TAG VALUES`, grafana/influxql.py) and "All" is
+  `.*`, which `influxql.selected` matches as a regular expression.
 - No `id`: the SDK gives every variable the same placeholder id, and Grafana before the Scenes renderer keys
   variables by it, keeping one of them.
 """
@@ -15,11 +17,16 @@ from grafana_foundation_sdk.builders import dashboard as dash
 from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.models import dashboard as model
 
-from grafana import datasources, sql
+from grafana import influxql, sql
+from grafana.figures import TIMESTREAM, Store
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 SERVICE_LEVEL_THRESHOLDS = ("20", "60")  # the job's default `service_level.thresholds.seconds`
 ALL_VALUE = f"'{sql.ALL_VALUE}'"
+
+
+def all_value(store: Store) -> str:
+    return influxql.ALL_VALUE if store.is_influxdb else ALL_VALUE
 
 
 class Variable(model.VariableModel):
@@ -43,41 +50,46 @@ def _all() -> model.VariableOption:
     return model.VariableOption(selected=True, text=["All"], value=["$__all"])
 
 
-def _query(name: str, label: str, description: str, query: str) -> WithoutId:
+def _query(name: str, label: str, description: str, query: str, store: Store) -> WithoutId:
     return WithoutId(
         dash.QueryVariable(name)
         .label(label)
         .description(description)
-        .datasource(datasources.TIMESTREAM.ref)
+        .datasource(store.datasource.ref)
         .query(query.strip())
         .refresh(model.VariableRefresh.ON_DASHBOARD_LOAD)
         .sort(model.VariableSort.ALPHABETICAL_ASC)
         .multi(True)
         .include_all(True)
-        .all_value(ALL_VALUE)
+        .all_value(all_value(store))
         .current(_all())
     )
 
 
-def instance() -> WithoutId:
+def instance(store: Store = TIMESTREAM) -> WithoutId:
     return _query(
         "instance",
         "Instance",
         "Amazon Connect instance id (last segment of the instance ARN).",
-        sql.VARIABLE_INSTANCE,
+        influxql.VARIABLE_INSTANCE if store.is_influxdb else sql.VARIABLE_INSTANCE,
+        store,
     )
 
 
-def queue() -> WithoutId:
+def queue(store: Store = TIMESTREAM) -> WithoutId:
+    if store.is_influxdb:
+        description = "Every queue of the selected instances in which a contact ended (the job's contact figures)."
+        return _query("queue", "Queue", description, influxql.VARIABLE_QUEUE, store)
     return _query(
         "queue",
         "Queue",
         "Every queue of the selected instances, staffed or not (inventory, Connect's figures and the job's tables).",
         sql.VARIABLE_QUEUE,
+        store,
     )
 
 
-def channel() -> WithoutId:
+def channel(store: Store = TIMESTREAM) -> WithoutId:
     return WithoutId(
         dash.CustomVariable("channel")
         .label("Channel")
@@ -85,7 +97,7 @@ def channel() -> WithoutId:
         .values(",".join(CHANNELS))
         .multi(True)
         .include_all(True)
-        .all_value(ALL_VALUE)
+        .all_value(all_value(store))
         .current(_all())
     )
 
@@ -100,5 +112,5 @@ def service_level_threshold() -> WithoutId:
     )
 
 
-def all_variables() -> list[WithoutId]:
-    return [instance(), queue(), channel(), service_level_threshold()]
+def all_variables(store: Store = TIMESTREAM) -> list[WithoutId]:
+    return [instance(store), queue(store), channel(store), service_level_threshold()]

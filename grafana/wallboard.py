@@ -5,17 +5,24 @@ The cells with a target (service level, oldest contact, abandonment rate) are co
 Grafana colours a table cell from thresholds of its whole column, never per row, so the SQL decides the band and
 sends `<band>|<text>` (e.g. `red|68 %`); a regex value mapping per band shows the text on the band's colour. The
 other cells stay numbers (sortable, with units).
+
+The InfluxDB dashboard's table (`queue_table(targets, figures.INFLUXDB)`) has the same columns from several InfluxQL
+targets, one row per queue each (grafana/influxql.py `queue_table`), merged on the queue by Grafana's `merge`
+transformation: InfluxQL has no joins. It has neither CASE nor string functions either, so its cells stay numbers
+coloured by the default targets' thresholds (per column); each queue's own service-level threshold still applies
+(one target per threshold), its other targets do not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from grafana_foundation_sdk.builders import table
+from grafana_foundation_sdk.builders import common, table
 from grafana_foundation_sdk.models import dashboard as model
 
-from grafana import sql
-from grafana.panels import table_panel, timestream
+from grafana import influxql, sql
+from grafana.figures import TIMESTREAM, Store, influx_target
+from grafana.panels import table_panel, thresholds, timestream
 from grafana.targets import Targets
 
 BANDS = {"green": "green", "amber": "orange", "red": "red"}  # band in the SQL -> Grafana colour
@@ -23,16 +30,9 @@ SEPARATOR = "|"
 NOW_SCOPE = f"{sql.INSTANCE} AND {sql.QUEUE}"
 CONTACT_SCOPE = sql.CONTACT_SCOPE
 
-AGENT_COLUMNS = (
-    ("agents_online", "Online"),
-    ("agents_available", "Available"),
-    ("agents_on_contact", "On contact"),
-    ("agents_after_contact_work", "ACW"),
-    ("agents_non_productive", "NPT"),
-    ("agents_error", "Error"),
-    ("agents_staffed", "Staffed"),
-)
+AGENT_COLUMNS = sql.AGENT_COLUMNS
 PERIODS = ("today", "15 min")
+CONTACT_FIGURES = ("Queued", "Handled", "Abandoned", "Abandonment", "Service level", "AHT", "Answer time", "Max queued")
 
 
 def percent(value: str) -> str:
@@ -125,7 +125,7 @@ def queue_table_sql(targets: Targets) -> str:
 WITH queues AS (
   SELECT DISTINCT instance_id, queue_name FROM (
   {sql.KNOWN_QUEUES}
-  ) WHERE {NOW_SCOPE}
+  ) WHERE {NOW_SCOPE} AND queue_name <> ''
 ), agents AS (
   {sql.newest(sql.JOB_AGENTS, "agent_state", NOW_SCOPE, "15m")}
 ), snapshot AS (
@@ -164,20 +164,60 @@ def _band_mappings() -> list[model.ValueMapping]:
     ]
 
 
-def queue_table(targets: Targets) -> table.Panel:
+TITLE = "Queues now"
+DESCRIPTION = (
+    "One row per queue of the instance (its inventory and every table that has queues: a queue nobody staffs "
+    "is listed too). In queue / Oldest: the job's live queue (queue_contacts_waiting) where it has the queue, "
+    "else Connect's per-minute figures (instance_metrics). Agents: the job's newest snapshot; On contact "
+    "includes ACW, as in Connect. Today: since local midnight (queue_contact_metrics_daily). 15 min: the job's "
+    "rolling 15 minutes (queue_contact_metrics_rolling, or its 60 s windows when the job does not write the "
+    "rolling view). Answer time: average queue time of answered contacts; Max queued: longest time in queue, "
+    "abandoned included. Service level, Oldest and Abandonment are coloured by each queue's targets "
+    "(grafana/targets.yaml)."
+)
+INFLUX_DESCRIPTION = (
+    "One row per queue the job has figures for: staffed (agents in the last 15 minutes), with contacts waiting, "
+    "or with contacts today (a queue nobody staffs is listed once a contact came). In queue / Oldest: the job's "
+    "live queue (queue_contacts_waiting; a queue the job has not named yet is missing). Agents: the job's newest "
+    "snapshot, blank for a queue nobody staffs; On contact includes ACW, as in Connect. Today: since local "
+    "midnight (queue_contact_metrics_daily). 15 min: the job's 60 s windows ending in the last 15 minutes (its "
+    "rolling row's contacts when it is up to date). Answer time: average queue time of answered contacts; Max "
+    "queued: longest time in queue, abandoned included. Service level at each queue's own threshold. Service "
+    "level, Oldest and Abandonment are coloured by the default targets of grafana/targets.yaml (InfluxQL cannot "
+    "band a cell per queue; the Timestream dashboard applies each queue's targets). Connect's own figures are "
+    "only in the Timestream dashboard."
+)
+COLUMNS = (
+    "Queue",
+    "In queue",
+    "Oldest",
+    *(label for _, label in AGENT_COLUMNS),
+    *(f"{figure} {period}" for period in PERIODS for figure in CONTACT_FIGURES),
+)
+
+
+def organize(exclude: tuple[str, ...] = (), rename: dict[str, str] | None = None, order: tuple[str, ...] = ()):
+    """Grafana's `organize` transformation: hide, rename and order fields (of each frame)."""
+    return model.DataTransformerConfig(
+        id_val="organize",
+        options={
+            "excludeByName": dict.fromkeys(exclude, True),
+            "renameByName": rename or {},
+            "indexByName": {name: index for index, name in enumerate(order)},
+        },
+    )
+
+
+def influx_table_columns(panel: table.Panel, rename: dict[str, str]) -> table.Panel:
+    """An InfluxQL table without its `Time` column (an aggregate's, not a figure) and with its tags renamed."""
+    return panel.with_transformation(organize(("Time",), rename))
+
+
+def queue_table(targets: Targets, store: Store = TIMESTREAM) -> table.Panel:
+    if store.is_influxdb:
+        return _influx_queue_table(targets)
     panel = table_panel(
-        "Queues now",
-        "One row per queue of the instance (its inventory and every table that has queues: a queue nobody staffs "
-        "is listed too). In queue / Oldest: the job's live queue (queue_contacts_waiting) where it has the queue, "
-        "else Connect's per-minute figures (instance_metrics). Agents: the job's newest snapshot; On contact "
-        "includes ACW, as in Connect. Today: since local midnight (queue_contact_metrics_daily). 15 min: the job's "
-        "rolling 15 minutes (queue_contact_metrics_rolling, or its 60 s windows when the job does not write the "
-        "rolling view). Answer time: average queue time of answered contacts; Max queued: longest time in queue, "
-        "abandoned included. Service level, Oldest and Abandonment are coloured by each queue's targets "
-        "(grafana/targets.yaml).",
-        timestream(queue_table_sql(targets), wait_for_result=True),
-        span=24,
-        height=9,
+        TITLE, DESCRIPTION, timestream(queue_table_sql(targets), wait_for_result=True), span=24, height=9
     )
     colour_cells = model.DynamicConfigValue(
         id_val="custom.cellOptions", value={"type": "color-background", "mode": "basic"}
@@ -185,6 +225,41 @@ def queue_table(targets: Targets) -> table.Panel:
     for name in BANDED:
         panel = panel.override_by_name(
             name, [model.DynamicConfigValue(id_val="mappings", value=_band_mappings()), colour_cells]
+        )
+    for name, unit in UNITS.items():
+        panel = panel.override_by_name(name, [model.DynamicConfigValue(id_val="unit", value=unit)])
+    return panel
+
+
+def _influx_queue_table(targets: Targets) -> table.Panel:
+    queries = influxql.queue_table(targets.service_level_groups(), targets.default.service_level_column)
+    refs = [chr(ord("A") + i) for i in range(len(queries))]
+    panel = (
+        table_panel(TITLE, INFLUX_DESCRIPTION, [influx_target(q, r) for q, r in zip(queries, refs, strict=True)])
+        .span(24)
+        .height(9)
+        .with_transformation(organize(("Time",)))  # each target's own time, which differs: not a figure
+        .with_transformation(model.DataTransformerConfig(id_val="merge", options={}))  # rows joined on the queue
+        # organize orders by the fields' names before it renames them
+        .with_transformation(organize(("instance_id",), {"queue_name": "Queue"}, ("queue_name", *COLUMNS[1:])))
+        .sort_by([common.TableSortByFieldState().display_name("Queue")])
+    )
+    default = targets.default
+    colour_cells = model.DynamicConfigValue(
+        id_val="custom.cellOptions", value={"type": "color-background", "mode": "basic"}
+    )
+    bands = {"Oldest": ("s", default.oldest_steps())}
+    for period in PERIODS:
+        bands[f"Abandonment {period}"] = ("percentunit", default.abandonment_steps())
+        bands[f"Service level {period}"] = ("percentunit", default.service_level_steps())
+    for name, (unit, steps) in bands.items():
+        panel = panel.override_by_name(
+            name,
+            [
+                model.DynamicConfigValue(id_val="unit", value=unit),
+                model.DynamicConfigValue(id_val="thresholds", value=thresholds(steps).build()),
+                colour_cells,
+            ],
         )
     for name, unit in UNITS.items():
         panel = panel.override_by_name(name, [model.DynamicConfigValue(id_val="unit", value=unit)])

@@ -16,6 +16,7 @@ from grafana.local import athena, timestream
 from grafana.local.interpolation import QueryContext
 
 SQL_KEYS = {datasources.TIMESTREAM.type: "rawQuery", datasources.ATHENA.type: "rawSQL"}
+QUERY_KEYS = {**SQL_KEYS, datasources.INFLUXDB.type: "query"}  # every query language: the SQL ones and InfluxQL
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -44,6 +45,12 @@ class PanelQuery:
     @property
     def sql(self) -> str | None:
         key = SQL_KEYS.get(self.datasource_type)
+        return self.target.get(key) if key else None
+
+    @property
+    def text(self) -> str | None:
+        """The query in its own language (SQL or InfluxQL)."""
+        key = QUERY_KEYS.get(self.datasource_type)
         return self.target.get(key) if key else None
 
     def context(

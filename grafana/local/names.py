@@ -8,10 +8,17 @@ dashboards that fail this check, and tests/grafana runs it on the committed ones
 Timestream queries are checked statically: sqlglot qualifies every column against the tables' schemas (CTEs,
 aliases and subqueries resolved as SQL does). Athena queries are checked for their table here; their columns,
 struct fields included, are checked by running them on a DuckDB table with exactly the Glue columns.
+
+InfluxQL queries (the job's InfluxDB store: one measurement per job table, its dimensions as tags, its measures as
+fields) are checked by their quoted identifiers, which grafana/influxql.py always quotes: a `FROM` names a job table,
+every other identifier is a tag or field of the measurements the query reads or an alias it defines (`AS "..."`),
+and what it groups by or lists (`GROUP BY`, `WITH KEY`) is a tag. InfluxDB itself would not complain: a field it
+does not have is an empty column, a measurement it does not have an empty result.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +30,7 @@ from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 
 from grafana import datasources, variables
+from grafana.local import influxql as local_influxql
 from grafana.local import terraform
 from grafana.local.athena import to_trino
 from grafana.local.interpolation import QueryContext, referenced_variables
@@ -173,11 +181,41 @@ def athena_problems(query: str) -> list[str]:
     return sorted(set(problems))
 
 
+_QUOTED = r'"((?:[^"\\]|\\.)+)"'
+
+
+def influxql_problems(query: str) -> list[str]:
+    from flink_app.outputs import TABLES as JOB_TABLES
+
+    problems = []
+    for context in _contexts(query):
+        text = local_influxql.interpolate(query, context)
+        measurements = re.findall(r"\bFROM\s+" + _QUOTED, text)
+        aliases = set(re.findall(r"\bAS\s+" + _QUOTED, text))
+        known = [JOB_TABLES[m] for m in measurements if m in JOB_TABLES]
+        problems += [f"measurement {m}: the job writes no such table ({sorted(JOB_TABLES)})"
+                     for m in measurements if m not in JOB_TABLES]  # fmt: skip
+        tags = {d for t in known for d in t.dimensions}
+        columns = tags | {m for t in known for m in t.measure_names}
+        tables = [t.name for t in known]
+        for name in re.findall(_QUOTED, text):
+            if name not in columns | aliases | set(measurements):
+                problems.append(f'"{name}": not a tag or field of the job\'s {tables} nor an alias of the query')
+        listed = r"\b(?:GROUP BY|WITH KEY =)\s+((?:time\(\w+\)|" + _QUOTED.replace("(", "(?:", 1) + r"|,\s*)+)"
+        for clause in re.findall(listed, text):
+            for name in re.findall(_QUOTED, clause):
+                if name not in tags:
+                    problems.append(f'"{name}": grouped by or listed, but not a tag of the job\'s {tables}')
+    return sorted(set(problems))
+
+
 def problems(source_type: str, query: str) -> list[str]:
     if source_type == datasources.TIMESTREAM.type:
         return timestream_problems(query)
     if source_type == datasources.ATHENA.type:
         return athena_problems(query)
+    if source_type == datasources.INFLUXDB.type:
+        return influxql_problems(query)
     return []
 
 
@@ -186,8 +224,8 @@ def dashboard_problems(name: str, document: dict[str, Any]) -> list[str]:
 
     found = []
     for query in panel_queries(name, document):
-        if query.sql:
-            found += [f"{query.id}: {p}" for p in problems(query.datasource_type, query.sql)]
+        if query.text:
+            found += [f"{query.id}: {p}" for p in problems(query.datasource_type, query.text)]
     for variable, source_type, sql in variable_queries(document):
         found += [f"{name}: variable ${variable}: {p}" for p in problems(source_type, sql)]
     return found

@@ -16,8 +16,11 @@ foundation SDK's own models drop or change when they read a document back (an un
 
 Query models, from the plugins' source (read, not copied): Timestream src/types.ts `TimestreamQuery` (`rawQuery`,
 `database`, `table`, `measure`) and src/DataSource.ts (`waitForResult`); Athena src/types.ts `AthenaQuery` with
-@grafana/aws-sdk's `SQLQuery` (`rawSQL`, `format`, `connectionArgs`, `table`, `column`, `queryID`); CloudWatch and
-`-- Dashboard --` from the SDK's models (generated from Grafana's schemas).
+@grafana/aws-sdk's `SQLQuery` (`rawSQL`, `format`, `connectionArgs`, `table`, `column`, `queryID`); InfluxDB from
+Grafana's backend (pkg/tsdb/influxdb/models/model_parser.go: `query`, `rawQuery`, `resultFormat`, `alias`, `policy`,
+`measurement`, `tags`, `groupBy`, `select`, `limit`, `slimit`, `tz`, `orderByTime`; raw InfluxQL needs `rawQuery`
+true, else Grafana builds a query from the editor's fields and ignores the text); CloudWatch and `-- Dashboard --`
+from the SDK's models (generated from Grafana's schemas).
 """
 
 from __future__ import annotations
@@ -33,19 +36,48 @@ from grafana_foundation_sdk.models import alerting, cloudwatch, expr
 from grafana_foundation_sdk.models import dashboard as dashboard_model
 from grafana_foundation_sdk.models import datasource as dashboard_datasource
 
-from grafana import datasources, timestream_query
+from grafana import datasources, influxdb_query, timestream_query
+from grafana.local.influxql import BACKEND_MACROS, GLOBAL_TIME_VARIABLES
 from grafana.local.interpolation import ATHENA_MACROS, TIMESTREAM_MACROS, referenced_variables
 
 GRAFANA_FIELDS = {"refId", "datasource", "hide", "queryType", "key"}  # Grafana's DataQuery, every plugin
 PLUGIN_FIELDS = {
     datasources.TIMESTREAM.type: {"rawQuery", "database", "table", "measure", "waitForResult"},
     datasources.ATHENA.type: {"rawSQL", "format", "connectionArgs", "table", "column", "queryID"},
+    datasources.INFLUXDB.type: {
+        "query",
+        "rawQuery",
+        "resultFormat",
+        "alias",
+        "policy",
+        "measurement",
+        "tags",
+        "groupBy",
+        "select",
+        "limit",
+        "slimit",
+        "tz",
+        "orderByTime",
+    },
 }
-REQUIRED = {datasources.TIMESTREAM.type: ("rawQuery",), datasources.ATHENA.type: ("rawSQL", "format", "connectionArgs")}
+REQUIRED = {
+    datasources.TIMESTREAM.type: ("rawQuery",),
+    datasources.ATHENA.type: ("rawSQL", "format", "connectionArgs"),
+    datasources.INFLUXDB.type: ("query", "rawQuery", "resultFormat"),
+}
+RESULT_FORMATS = (influxdb_query.TIME_SERIES, influxdb_query.TABLE)
 ATHENA_CONNECTION_ARGS = {"region", "catalog", "database", "resultReuseEnabled", "resultReuseMaxAgeInMinutes"}
 SDK_MODELS = {"cloudwatch": cloudwatch.CloudWatchMetricsQuery, "datasource": dashboard_datasource.Dataquery}
-MACROS = {datasources.TIMESTREAM.type: TIMESTREAM_MACROS, datasources.ATHENA.type: ATHENA_MACROS}
+MACROS = {
+    datasources.TIMESTREAM.type: TIMESTREAM_MACROS,
+    datasources.ATHENA.type: ATHENA_MACROS,
+    datasources.INFLUXDB.type: BACKEND_MACROS,
+}
+# Names a query may use without the dashboard defining them: Grafana's own (InfluxQL: its backend's $timeFilter and
+# $interval, and the global ${__from} / ${__to}).
+GLOBAL_NAMES = {datasources.INFLUXDB.type: {"timeFilter", "interval", *GLOBAL_TIME_VARIABLES}}
 SQL_FIELD = {datasources.TIMESTREAM.type: "rawQuery", datasources.ATHENA.type: "rawSQL"}
+SQL_FIELD[datasources.INFLUXDB.type] = "query"  # the query's text, whatever its language
 ON_TIME_RANGE_CHANGED = 2
 WAITS_FOR_RESULT = ("stat", "table")
 NO_DATA_STATES, ERROR_STATES = {"OK", "Alerting", "NoData"}, {"OK", "Alerting", "Error"}
@@ -64,6 +96,12 @@ def _model_fields_problems(where: str, source_type: str, target: dict[str, Any])
         problems = [f"{where}: field {k!r} is not in the {source_type} query model" for k in sorted(target)
                     if k not in PLUGIN_FIELDS[source_type] | GRAFANA_FIELDS]  # fmt: skip
         problems += [f"{where}: no {k!r}" for k in REQUIRED[source_type] if not target.get(k) and target.get(k) != 0]
+        if source_type == datasources.INFLUXDB.type:
+            if target.get("rawQuery") is not True:
+                problems.append(f"{where}: rawQuery must be true, else Grafana builds the query from the editor")
+            if target.get("resultFormat") not in RESULT_FORMATS:
+                problems.append(f"{where}: resultFormat {target.get('resultFormat')!r} is none of {RESULT_FORMATS}")
+            return problems
         extra = set(target.get("connectionArgs") or {}) - ATHENA_CONNECTION_ARGS
         return problems + [f"{where}: connectionArgs {sorted(extra)} unknown to the Athena plugin"] * bool(extra)
     model = SDK_MODELS.get(source_type)
@@ -76,9 +114,11 @@ def _model_fields_problems(where: str, source_type: str, target: dict[str, Any])
 def _sql_problems(where: str, source_type: str, text: str, variables: set[str]) -> list[str]:
     problems = [f"{where}: macro {m} is not one the {source_type} plugin expands"
                 for m in sorted(set(re.findall(r"\$__\w+", text)) - set(MACROS[source_type]))]  # fmt: skip
+    if source_type == datasources.INFLUXDB.type and re.search(r"\bnow\(\)", text):
+        problems.append(f"{where}: now() is the InfluxDB server's clock: use ${{__to}}ms, the dashboard's end")
     if source_type == datasources.ATHENA.type and re.search(r"\$__timeFilter\s*\(", text):
         problems.append(f"{where}: Athena's $__timeFilter(col) is in the server's local time: use $__timeFrom()")
-    undefined = referenced_variables(text) - variables - {""}
+    undefined = referenced_variables(text) - variables - {""} - GLOBAL_NAMES.get(source_type, set())
     problems += [f"{where}: variable ${name} is not defined by the dashboard" for name in sorted(undefined)]
     return problems
 
@@ -213,6 +253,7 @@ def sdk_losses(kind: str, document: dict[str, Any]) -> list[str]:
     of the provisioning file, in the API's shape)."""
     register_default_plugins()
     timestream_query.register()
+    influxdb_query.register()
     model = {"dashboard": dashboard_model.Dashboard, "rule": alerting.Rule}[kind]
     try:
         decoded = _plain(model.from_json(document))

@@ -5,7 +5,9 @@
   loaded into a local Timestream (DuckDB) with Timestream's upsert semantics;
 - Connect's own figures as persist_instance_data writes them (its real `metric_records` and `inventory_records`),
   for the minutes the job covers -> instance_metrics (per queue and instance-wide) and instance_inventory;
-- the same stream records through the Terraform's Firehose layout -> CTR files -> the Glue table in DuckDB.
+- the same stream records through the Terraform's Firehose layout -> CTR files -> the Glue table in DuckDB;
+- the real job again, writing through its real InfluxDB sink (`replay --write-stores`, `sink/types = influxdb`) into
+  a real `influxd` (local_stack.influxdb, `make influxdb`), which the InfluxDB dashboard's InfluxQL then reads as it is.
 
 The simulated center (SIMULATION) has a routing profile serving two queues (its agents count in both: the
 instance-wide figures must not add queues up) and a queue no profile serves (Retention: it only gets abandoned
@@ -109,14 +111,12 @@ def _contract_contact_rows(lines: list[str]) -> list[Row]:
     return rows
 
 
-@pytest.fixture(scope="session")
-def job_run(tmp_path_factory: pytest.TempPathFactory, stream_records: list[Arrival]) -> JobRun:
-    """The real job over the simulated hour (one JVM for the whole session, ~30 s)."""
-    work = tmp_path_factory.mktemp("job")
+def replay(work: Path, stream_records: list[Arrival], *options: str) -> Path:
+    """The real job over the simulated hour (one JVM, ~30 s), its output directory."""
     source = work / "stream.jsonl"
     source.write_text("".join(r.data + "\n" for r in stream_records))
     output = work / "out"
-    command = [sys.executable, "-m", "flink_app", "replay", "--input", str(source), "--output", str(output)]
+    command = [sys.executable, "-m", "flink_app", "replay", "--input", str(source), "--output", str(output), *options]
     done = subprocess.run(
         [*command, "--parallelism", "1"],
         cwd=REPO_ROOT,
@@ -128,9 +128,21 @@ def job_run(tmp_path_factory: pytest.TempPathFactory, stream_records: list[Arriv
     if done.returncode != 0 or not (output / "agent_state_by_queue.jsonl").exists():
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
         pytest.fail(f"the job's replay failed (exit {done.returncode}): {' '.join(command)}\n{tail}")
+    return output
+
+
+def newest_snapshot_plus_30_s(rows: list[Row]) -> datetime:
+    """The dashboards' "now" in the tests: just after the newest agent snapshot."""
+    return max(r.time for r in rows if r.table == "agent_state_by_queue") + timedelta(seconds=30)
+
+
+@pytest.fixture(scope="session")
+def job_run(tmp_path_factory: pytest.TempPathFactory, stream_records: list[Arrival]) -> JobRun:
+    """The real job over the simulated hour (one JVM for the whole session, ~30 s)."""
+    output = replay(tmp_path_factory.mktemp("job"), stream_records)
     rows = records.from_replay_dir(output)
     if not any(r.table == "agent_state_by_queue" for r in rows):
-        pytest.fail(f"the job wrote no agent_state_by_queue records for {source}")
+        pytest.fail(f"the job wrote no agent_state_by_queue records to {output}")
     contact_from = "job"
     if not any(r.table == "queue_contact_metrics" for r in rows):
         contact_from = (
@@ -237,12 +249,40 @@ def engine(
 
 @pytest.fixture(scope="session")
 def data_end(job_run: JobRun) -> datetime:
-    """The dashboards' "now" in the tests: just after the newest agent snapshot."""
-    newest = max(r.time for r in job_run.rows if r.table == "agent_state_by_queue")
-    return newest + timedelta(seconds=30)
+    return newest_snapshot_plus_30_s(job_run.rows)
 
 
-JOB_FIXTURES = {"job_run", "engine", "lambda_rows", "data_end"}
+@dataclass(frozen=True)
+class InfluxRun:
+    """A real InfluxDB holding what the job's InfluxDB sink wrote over the simulated hour."""
+
+    url: str
+    database: str
+    rows: list[Row]  # the same run's output records (its final state is what InfluxDB holds)
+    data_end: datetime
+
+
+@pytest.fixture(scope="session")
+def influx_run(tmp_path_factory: pytest.TempPathFactory, stream_records: list[Arrival]) -> Iterator[InfluxRun]:
+    """The real job over the simulated hour, written by its real InfluxDB sink into a real influxd (~30 s)."""
+    from flink_app.config import properties_document
+    from local_stack.influxdb import INFLUXD, InfluxDbServer
+
+    if not INFLUXD.exists():
+        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
+    work = tmp_path_factory.mktemp("influxdb-job")
+    refused = work / "influxdb-refused.jsonl"
+    with InfluxDbServer(work / "influxd") as server:
+        sink = {"types": "influxdb", "influxdb.url": server.url, "influxdb.dead_letter.path": str(refused)}
+        properties = work / "properties.json"
+        properties.write_text(json.dumps(properties_document({"sink": sink})))
+        output = replay(work, stream_records, "--properties", str(properties), "--write-stores")
+        assert not refused.exists(), f"InfluxDB refused points: {refused.read_text()[:2000]}"
+        rows = records.from_replay_dir(output)
+        yield InfluxRun(server.url, server.database, rows, newest_snapshot_plus_30_s(rows))
+
+
+JOB_FIXTURES = {"job_run", "engine", "lambda_rows", "data_end", "influx_run"}
 
 
 @pytest.fixture(scope="session")

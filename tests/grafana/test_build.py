@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grafana import build, datasources, history, realtime, targets
+from grafana import build, datasources, figures, history, realtime, targets
 
 DOCUMENTS = {name: build.dashboard_document(name) for name in build.BUILDERS}
 
@@ -23,7 +23,8 @@ def test_build_is_deterministic() -> None:
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_dashboard_has_stable_uid_variables_and_refresh(name: str) -> None:
     board = DOCUMENTS[name]
-    assert board["uid"] in (realtime.UID, history.UID) and name == f"{board['uid']}.json"
+    assert board["uid"] in (realtime.UID, realtime.uid(figures.INFLUXDB), history.UID)
+    assert name == f"{board['uid']}.json"
     names = [v["name"] for v in board["templating"]["list"]]
     assert names == ["instance", "queue", "channel", "sl"]
     assert all(v.get("multi") and v.get("includeAll") for v in board["templating"]["list"][:3])
@@ -36,7 +37,7 @@ def test_dashboard_has_stable_uid_variables_and_refresh(name: str) -> None:
 def test_every_panel_has_a_unit_thresholds_and_a_known_data_source(name: str) -> None:
     known = {(ds.type, ds.uid) for ds in (*datasources.ALL, datasources.DASHBOARD)}
     for panel in DOCUMENTS[name]["panels"]:
-        if panel["type"] == "row":
+        if panel["type"] in ("row", "text"):  # text: a figure the InfluxDB dashboard cannot show, and why
             continue
         defaults = panel["fieldConfig"]["defaults"]
         assert defaults.get("unit"), f"{panel['title']}: no unit"
@@ -47,8 +48,9 @@ def test_every_panel_has_a_unit_thresholds_and_a_known_data_source(name: str) ->
             assert (source["type"], source["uid"]) in known, f"{panel['title']}: unknown data source {source}"
 
 
-def test_service_level_panels_colour_the_default_target_bands() -> None:
-    panels = {p["title"]: p for p in DOCUMENTS[f"{realtime.UID}.json"]["panels"]}
+@pytest.mark.parametrize("store", figures.STORES, ids=lambda s: s.name)
+def test_service_level_panels_colour_the_default_target_bands(store: figures.Store) -> None:
+    panels = {p["title"]: p for p in DOCUMENTS[f"{realtime.uid(store)}.json"]["panels"]}
     series = panels["Service level within ${sl} s"]["fieldConfig"]["defaults"]
     default = targets.load().default
     assert series["custom"]["thresholdsStyle"]["mode"] == "area"
@@ -60,8 +62,9 @@ def test_service_level_panels_colour_the_default_target_bands() -> None:
     assert series["unit"] == "percentunit" and series["min"] == 0 and series["max"] == 1
 
 
-def test_per_queue_row_repeats_over_the_queue_variable() -> None:
-    panels = DOCUMENTS[f"{realtime.UID}.json"]["panels"]
+@pytest.mark.parametrize("store", figures.STORES, ids=lambda s: s.name)
+def test_per_queue_row_repeats_over_the_queue_variable(store: figures.Store) -> None:
+    panels = DOCUMENTS[f"{realtime.uid(store)}.json"]["panels"]
     rows = [p for p in panels if p["type"] == "row" and p.get("repeat") == "queue"]
     assert [r["title"] for r in rows] == ["Queue $queue"]
 

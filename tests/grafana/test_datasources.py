@@ -43,7 +43,7 @@ def test_databases_and_workgroup_are_terraforms() -> None:
 
 def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> None:
     """Terraform's grafana_dashboards_path is this folder: every *.json under it is uploaded, nothing else may be."""
-    from grafana import history, realtime
+    from grafana import figures, history, realtime
     from tests.infra.test_provision_grafana import load_script
 
     script = load_script()
@@ -61,4 +61,18 @@ def test_the_provisioning_script_uploads_exactly_the_generated_dashboards() -> N
     grafana = Recorder()
     assert terraform.root_variable_defaults()["grafana_dashboards_path"] == "../../grafana/dashboards"
     script.provision(grafana, {}, (terraform.TERRAFORM / "../../grafana/dashboards").resolve(), None)
-    assert sorted(grafana.uploaded) == sorted([realtime.UID, history.UID])
+    assert sorted(grafana.uploaded) == sorted([realtime.UID, realtime.uid(figures.INFLUXDB), history.UID])
+
+
+def test_the_influxdb_data_source_reads_the_database_the_job_writes_in_influxql() -> None:
+    """InfluxQL over the v1 API (the InfluxDB 1.x, 2 and 3 engines all serve it), the job's database, the URL and
+    token from the Grafana server's environment (Grafana expands them in provisioning files)."""
+    from flink_app.config import PROPERTY_GROUPS
+    from local_stack.influxdb import DATABASE
+
+    influx = PROVISIONED[datasources.INFLUXDB.uid]
+    assert influx["type"] == "influxdb" and influx["jsonData"]["version"] == "InfluxQL"
+    assert influx["jsonData"]["dbName"] == PROPERTY_GROUPS["sink"]["influxdb.database"].default == DATABASE
+    assert influx["url"] == "${CONNECT_INFLUXDB_URL}"
+    assert influx["jsonData"]["httpHeaderName1"] == "Authorization"
+    assert influx["secureJsonData"]["httpHeaderValue1"] == "Token ${CONNECT_INFLUXDB_TOKEN}"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import pytest
 
-from grafana import build, sql
+from grafana import build, figures, influxql, sql
 from grafana.local import dashboard, names
 
 TS = "grafana-timestream-datasource"
 ATHENA = "grafana-athena-datasource"
+INFLUX = "influxdb"
 
 
 @pytest.mark.parametrize("name", build.BUILDERS)
@@ -79,13 +82,37 @@ def test_an_unknown_athena_column_fails_on_the_glue_table(broken: str, engine: d
         dashboard.run(engine, ATHENA, broken, names.placeholder_context())
 
 
-def test_build_refuses_unknown_names(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sql, "AGENTS_NOW", sql.AGENTS_NOW.replace("agents_error", "agents_in_error"))
-    from grafana import realtime
-
-    monkeypatch.setitem(build.BUILDERS, "connect-realtime.json", realtime.build)
+@pytest.mark.parametrize("store", figures.STORES, ids=lambda s: s.name)
+def test_build_refuses_unknown_names(
+    store: figures.Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figure, wrong = figures.AGENTS_NOW, ("agents_error", "agents_in_error")
+    if store.is_influxdb:
+        broken = dataclasses.replace(figure.influxql, query=figure.influxql.query.replace(*wrong))
+        monkeypatch.setattr(figures, "AGENTS_NOW", dataclasses.replace(figure, influxql=broken))
+    else:
+        monkeypatch.setattr(
+            figures, "AGENTS_NOW", dataclasses.replace(figure, timestream=figure.timestream.replace(*wrong))
+        )
     assert build.main(["--check"]) == 1
     assert "agents_in_error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("broken", "complaint"),
+    [
+        (influxql.AGENTS_NOW.query.replace('"agents_error"', '"agents_in_error"'), '"agents_in_error": not a tag'),
+        (influxql.AGENTS_NOW.query.replace('FROM "agent_state_by_queue"', 'FROM "agent_states"'), "no such table"),
+        (influxql.SERVICE_LEVEL_OVER_TIME.query.replace("${sl}", "30"), '"service_level_30s"'),
+        (influxql.QUEUE_WAIT.query.replace('GROUP BY "queue_name"', 'GROUP BY "contacts_handled"'), "not a tag"),
+        (influxql.VARIABLE_QUEUE.replace('KEY = "queue_name"', 'KEY = "queue"'), '"queue": not a tag or field'),
+        (influxql.SERVICE_LEVEL_OVER_TIME.query.replace('sum("weighted")', 'sum("weigted")'), '"weigted"'),
+    ],
+)
+def test_an_unknown_influxql_name_is_reported(broken: str, complaint: str) -> None:
+    """InfluxDB would answer these with empty columns or no rows, not with an error."""
+    found = names.problems(INFLUX, broken)
+    assert any(complaint in p for p in found), found
 
 
 def test_the_inventory_columns_are_what_persist_instance_data_writes(

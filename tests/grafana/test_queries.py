@@ -33,9 +33,12 @@ from tests.grafana.conftest import UNSTAFFED_QUEUE, JobRun
 DOCUMENTS = {path.name: json.loads(path.read_text()) for path in sorted(DASHBOARDS.glob("*.json"))}
 QUERIES = [q for name, doc in DOCUMENTS.items() for q in dashboard.panel_queries(name, doc)]
 SQL_QUERIES = [q for q in QUERIES if q.datasource_type in dashboard.SQL_KEYS]
+INFLUXQL_QUERIES = [q for q in QUERIES if q.datasource_type == datasources.INFLUXDB.type]  # test_influxdb.py
 CLOUDWATCH_QUERIES = [q for q in QUERIES if q.datasource_type == datasources.CLOUDWATCH.type]
 SHARED_QUERIES = [q for q in QUERIES if q.datasource_type == datasources.DASHBOARD.type]
-VARIABLE_QUERIES = [(name, *v) for name, doc in DOCUMENTS.items() for v in dashboard.variable_queries(doc)]
+VARIABLE_QUERIES = [
+    (name, *v) for name, doc in DOCUMENTS.items() for v in dashboard.variable_queries(doc) if v[1] in dashboard.SQL_KEYS
+]
 DASHBOARD_RANGE = timedelta(hours=1)
 CONTACT_TABLE = "queue_contact_metrics"
 
@@ -67,15 +70,17 @@ def tables_read(query: dashboard.PanelQuery, context: Any) -> set[str]:
 
 
 def test_the_dashboards_have_queries_of_every_kind() -> None:
-    assert set(DOCUMENTS) == {"connect-realtime.json", "connect-now-and-history.json"}
+    assert set(DOCUMENTS) == {"connect-realtime.json", "connect-realtime-influxdb.json", "connect-now-and-history.json"}
     kinds = {q.datasource_type for q in QUERIES}
     assert kinds == {
         datasources.TIMESTREAM.type,
         datasources.ATHENA.type,
         datasources.CLOUDWATCH.type,
         datasources.DASHBOARD.type,
+        datasources.INFLUXDB.type,
     }
-    assert len(SQL_QUERIES) + len(CLOUDWATCH_QUERIES) + len(SHARED_QUERIES) == len(QUERIES), "an unknown data source"
+    counted = SQL_QUERIES + CLOUDWATCH_QUERIES + SHARED_QUERIES + INFLUXQL_QUERIES
+    assert len(counted) == len(QUERIES), "an unknown data source"
 
 
 # A query using ${sl} runs once per threshold the variable offers (each names another service_level_<X>s column).

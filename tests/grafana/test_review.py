@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from grafana import build, history, realtime
+from grafana import build, figures, history, realtime
 from grafana.local import review
 
 
@@ -32,7 +32,7 @@ RULES = yaml.safe_load(build.ALERTING_FILE.read_text())
 
 
 def test_the_provisioned_dashboards_pass_the_review() -> None:
-    assert set(BOARDS) == {f"{realtime.UID}.json", f"{history.UID}.json"}
+    assert set(BOARDS) == {f"{realtime.UID}.json", f"{realtime.uid(figures.INFLUXDB)}.json", f"{history.UID}.json"}
     assert review.provisioned_dashboard_problems(BOARDS) == []
 
 
@@ -128,6 +128,30 @@ DEFECTS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "an undefined variable",
         realtime.UID,
         lambda b: _first_sql(b, "grafana-timestream-datasource").update(rawQuery="SELECT ${queues:sqlstring}"),
+        "$queues is not defined",
+    ),
+    (
+        "an InfluxQL target Grafana would build from the editor",
+        realtime.uid(figures.INFLUXDB),
+        lambda b: _first_sql(b, "influxdb").update(rawQuery=False),
+        "rawQuery must be true",
+    ),
+    (
+        "an InfluxQL result format Grafana does not know",
+        realtime.uid(figures.INFLUXDB),
+        lambda b: _first_sql(b, "influxdb").update(resultFormat="timeseries"),
+        "resultFormat 'timeseries'",
+    ),
+    (
+        "the InfluxDB server's now()",
+        realtime.uid(figures.INFLUXDB),
+        lambda b: _first_sql(b, "influxdb").update(query="SELECT 1 FROM x WHERE time > now() - 1h"),
+        "the InfluxDB server's clock",
+    ),
+    (
+        "an InfluxQL query naming an undefined variable",
+        realtime.uid(figures.INFLUXDB),
+        lambda b: _first_sql(b, "influxdb").update(query='SELECT 1 FROM x WHERE "q" =~ /^${queues:regex}$/'),
         "$queues is not defined",
     ),
     ("the same query in two panels", history.UID, lambda b: _unshare(b), "run it once"),

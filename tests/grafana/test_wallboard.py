@@ -108,10 +108,14 @@ def assert_contact_columns(row: dict[str, Any], period: str, expected: dict[str,
             assert shown.split(wallboard.SEPARATOR)[1] == f"{round(value * 100)} %", column
 
 
+@pytest.mark.parametrize("minutes_before_the_end", [0, 35])
 def test_one_row_per_queue_of_the_instance_staffed_or_not(
-    engine: duckdb.DuckDBPyConnection, data_end: datetime, topology: Any
+    minutes_before_the_end: int, engine: duckdb.DuckDBPyConnection, data_end: datetime, topology: Any
 ) -> None:
-    assert sorted(run_table(engine, data_end)) == sorted(q.name for q in topology.queues)
+    """Also in the first hour of the job's output, when its live queue still has rows of queues it had no name for
+    (contact events carry none): they are not a queue of their own (the rows count under the queue's name)."""
+    now = data_end - timedelta(minutes=minutes_before_the_end)
+    assert sorted(run_table(engine, now)) == sorted(q.name for q in topology.queues)
 
 
 def test_agents_are_the_newest_snapshot_and_zero_where_nobody_is_staffed(
