@@ -148,8 +148,12 @@ def timestream_tables() -> dict[str, str]:
 
 @cache
 def grafana_datasource_outputs() -> dict[str, dict[str, Any]]:
-    """The `datasources` output of the grafana module (uid, type, jsonData keys) as written in the .tf file."""
-    for block in _parsed(TERRAFORM / "modules" / "grafana" / "outputs.tf").get("output", []):
-        if "datasources" in block:
-            return block["datasources"]["value"]
-    raise LookupError("infra/terraform/modules/grafana/outputs.tf has no output datasources")
+    """The data sources of the grafana module's `datasources` output, by key: uid and type, as written in the .tf
+    file. The output merges one object per store and the shared ones (`merge(...)`), so each entry is read from
+    its own `key = { uid = ..., name = ..., type = ... }` block of the file."""
+    text = (TERRAFORM / "modules" / "grafana" / "outputs.tf").read_text()
+    start = text.find('output "datasources"')
+    if start < 0:
+        raise LookupError("infra/terraform/modules/grafana/outputs.tf has no output datasources")
+    block = r'(\w+) = \{\s*uid\s*= "([^"]+)"\s*name\s*= "[^"]*"\s*type\s*= "([^"]+)"'
+    return {key: {"uid": uid, "type": kind} for key, uid, kind in re.findall(block, text[start:])}

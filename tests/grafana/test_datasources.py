@@ -14,7 +14,13 @@ PROVISIONED = {d["uid"]: d for d in yaml.safe_load(build.DATASOURCES_FILE.read_t
 
 def test_uids_and_types_are_the_ones_terraform_and_the_provisioning_script_create() -> None:
     outputs = terraform.grafana_datasource_outputs()
-    for key, ds in (("timestream", datasources.TIMESTREAM), ("athena", datasources.ATHENA)):
+    assert set(outputs) == {"timestream", "influxdb", "athena", "cloudwatch"}
+    for key, ds in (
+        ("timestream", datasources.TIMESTREAM),
+        ("influxdb", datasources.INFLUXDB),
+        ("athena", datasources.ATHENA),
+        ("cloudwatch", datasources.CLOUDWATCH),
+    ):
         assert outputs[key]["uid"] == ds.uid and outputs[key]["type"] == ds.type
         assert PROVISIONED[ds.uid]["type"] == ds.type
     script = (REPO_ROOT / "infra/scripts/provision_grafana.py").read_text()
