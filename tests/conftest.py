@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, fixture documents, and one embedded stack per test session."""
+"""Shared fixtures: the repository root, fixture documents, one embedded stack per test session, and a local
+InfluxDB per test."""
 
 import json
 from collections.abc import Iterator
@@ -22,3 +23,14 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     with LocalStack(tmp_path_factory.mktemp("stack")) as endpoints:
         yield endpoints
+
+
+@pytest.fixture
+def influxdb(tmp_path: Path) -> Iterator[Any]:
+    """A real influxd of this test alone (`local_stack.influxdb`), its database created; stopped by PID."""
+    from local_stack.influxdb import INFLUXD, InfluxDbServer
+
+    if not INFLUXD.exists():
+        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
+    with InfluxDbServer(tmp_path / "influxdb") as server:
+        yield server

@@ -75,6 +75,34 @@ def ticks_on_shards(shards: list[ShardRange], at: datetime, skip: frozenset[str]
     raise AssertionError(f"no tick partition key for shards {wanted - set(ticks)}")
 
 
+def create_stream(client, stream: str, shards: int) -> None:
+    client.create_stream(StreamName=stream, ShardCount=shards)
+    wait_active(client, stream)
+
+
+def wait_active(client, stream: str) -> None:
+    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
+
+
+def print_job_properties(stack: StackEndpoints, tmp_path: Path, stream: str, **source: str) -> Path:
+    """The job reads `stream` of the local stack from its start and prints its rows (contact windows written at
+    most every second); `source` adds source properties, e.g. `**{"shard.idle.seconds": "4"}`."""
+    properties = tmp_path / "application_properties.json"
+    groups = {
+        "source": {
+            "aws.endpoint": stack.kinesis_url,
+            "stream.name": stream,
+            "initial.position": "TRIM_HORIZON",
+            "aws.region": stack.region,
+            **source,
+        },
+        "sink": {"types": "print"},
+        "metrics": {"contact.emit_interval.seconds": "1"},
+    }
+    properties.write_text(json.dumps(properties_document(groups)))
+    return properties
+
+
 def write_properties(
     stack: StackEndpoints, tmp_path: Path, metrics: dict[str, str] | None = None, influxdb_url: str | None = None
 ) -> Path:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from flink_app.config import properties_document
 from tests import reference
 from tests.final_state import agent_state, contact_state
-from tests.live_job import LiveJob, open_shards, parse_time, send, ticks_on_shards
+from tests.live_job import LiveJob, create_stream, open_shards, parse_time, print_job_properties, send, ticks_on_shards
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.sinks import KinesisSink
 
@@ -38,8 +37,7 @@ def _ms(at: datetime) -> int:
 def test_an_hour_of_backlog_on_two_shards_is_exact_but_for_the_counted_late_events(local_stack, tmp_path: Path) -> None:
     client = local_stack.kinesis_client()
     stream = "catch-up-stream"
-    client.create_stream(StreamName=stream, ShardCount=2)
-    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
+    create_stream(client, stream, 2)
     shards = open_shards(client, stream)
 
     config = SimulationConfig(start=START, duration_seconds=3600, seed=23, agents=30, queues=4, junk_probability=0.005)
@@ -53,15 +51,7 @@ def test_an_hour_of_backlog_on_two_shards_is_exact_but_for_the_counted_late_even
     expected_contacts = reference.queue_contact_metrics(lines)
     send(KinesisSink(client, stream), emissions + ticks)  # the backlog, written before the job starts
 
-    properties = tmp_path / "application_properties.json"
-    source = {
-        "aws.endpoint": local_stack.kinesis_url,
-        "stream.name": stream,
-        "initial.position": "TRIM_HORIZON",
-        "aws.region": local_stack.region,
-    }
-    groups = {"source": source, "sink": {"types": "print"}, "metrics": {"contact.emit_interval.seconds": "1"}}
-    properties.write_text(json.dumps(properties_document(groups)))
+    properties = print_job_properties(local_stack, tmp_path, stream)
     job = LiveJob(properties, tmp_path / "job.log")
     documents = job.documents
     try:

@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from flink_app.config import properties_document
 from tests import reference
 from tests.final_state import agent_state, contact_state
-from tests.live_job import LiveJob, open_shards, parse_time, send, send_paced, shard_of, ticks_on_shards
+from tests.live_job import (
+    LiveJob,
+    create_stream,
+    open_shards,
+    parse_time,
+    print_job_properties,
+    send,
+    send_paced,
+    shard_of,
+    ticks_on_shards,
+)
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -33,8 +42,7 @@ WATERMARK_DELAY = timedelta(seconds=5)
 def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, tmp_path: Path) -> None:
     client = local_stack.kinesis_client()
     stream = "idle-shard-stream"
-    client.create_stream(StreamName=stream, ShardCount=SHARDS)
-    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
+    create_stream(client, stream, SHARDS)
     ranges = open_shards(client, stream)
     idle = ranges[-1][0]
 
@@ -53,19 +61,7 @@ def test_a_shard_without_agent_events_does_not_stop_the_snapshots(local_stack, t
     last_boundary = max(t for t, _, _ in expected)
     expected_contacts = reference.queue_contact_metrics(lines)
 
-    properties = tmp_path / "application_properties.json"
-    groups = {
-        "source": {
-            "aws.endpoint": local_stack.kinesis_url,
-            "stream.name": stream,
-            "initial.position": "TRIM_HORIZON",
-            "aws.region": local_stack.region,
-            "shard.idle.seconds": str(IDLE_SECONDS),
-        },
-        "sink": {"types": "print"},
-        "metrics": {"contact.emit_interval.seconds": "1"},
-    }
-    properties.write_text(json.dumps(properties_document(groups)))
+    properties = print_job_properties(local_stack, tmp_path, stream, **{"shard.idle.seconds": str(IDLE_SECONDS)})
     job = LiveJob(properties, tmp_path / "job.log")
     documents = job.documents
     try:

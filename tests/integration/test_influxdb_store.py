@@ -8,7 +8,6 @@ fields, corrected windows overwritten in place.
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,20 +15,12 @@ import pytest
 
 from flink_app.config import properties_document
 from flink_app.outputs import TABLES
-from local_stack.influxdb import INFLUXD, InfluxDbServer
+from local_stack.influxdb import InfluxDbServer
 from tests.conftest import REPO_ROOT
 from tests.final_state import influxdb_tables, latest
 from traffic_generator import SimulationConfig, simulate
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxDbServer]:
-    if not INFLUXD.exists():
-        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
-    with InfluxDbServer(tmp_path_factory.mktemp("influxdb")) as server:
-        yield server
 
 
 def test_the_replayed_job_output_lands_in_influxdb_as_its_final_state(influxdb: InfluxDbServer, tmp_path: Path) -> None:

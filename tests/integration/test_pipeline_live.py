@@ -16,7 +16,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pytest
 
 from flink_app.config import properties_document
 from flink_app.outputs import TABLES
-from local_stack.influxdb import INFLUXD, InfluxDbServer
+from local_stack.influxdb import InfluxDbServer
 from local_stack.timestream import create_tables, final_state, written_records
 from tests import reference, reference_queue
 from tests.conftest import REPO_ROOT
@@ -68,14 +67,6 @@ SPEEDUP = 10.0
 
 
 STORES = ("timestream", "influxdb")
-
-
-@pytest.fixture
-def influxdb(tmp_path: Path) -> Iterator[InfluxDbServer]:
-    if not INFLUXD.exists():
-        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
-    with InfluxDbServer(tmp_path / "influxdb") as server:
-        yield server
 
 
 def test_live_job_matches_the_reference(local_stack, influxdb: InfluxDbServer, tmp_path) -> None:

@@ -22,10 +22,20 @@ from pathlib import Path
 
 import pytest
 
-from flink_app.config import properties_document
 from tests import reference
 from tests.final_state import agent_state, contact_state
-from tests.live_job import LiveJob, open_shards, parse_time, send, send_paced, shard_of, ticks_on_shards
+from tests.live_job import (
+    LiveJob,
+    create_stream,
+    open_shards,
+    parse_time,
+    print_job_properties,
+    send,
+    send_paced,
+    shard_of,
+    ticks_on_shards,
+    wait_active,
+)
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -38,15 +48,10 @@ IDLE_SECONDS = 4  # a closed parent shard must not hold the watermark back for t
 WATERMARK_DELAY = timedelta(seconds=5)
 
 
-def wait_active(client, stream: str) -> None:
-    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
-
-
 def test_a_shard_split_while_the_job_reads_loses_and_doubles_nothing(local_stack, tmp_path: Path) -> None:
     client = local_stack.kinesis_client()
     stream = "reshard-stream"
-    client.create_stream(StreamName=stream, ShardCount=2)
-    wait_active(client, stream)
+    create_stream(client, stream, 2)
 
     config = SimulationConfig(start=START, duration_seconds=240, seed=17, agents=40, queues=4, junk_probability=0.01)
     emissions = [e for e in simulate(config)[1] if e.on_stream]
@@ -54,19 +59,7 @@ def test_a_shard_split_while_the_job_reads_loses_and_doubles_nothing(local_stack
     newest = max(parse_time(json.loads(e.data)["EventTimestamp"]) for e in emissions if e.kind == "agent_event")
     tick = newest + timedelta(minutes=10)
 
-    properties = tmp_path / "application_properties.json"
-    groups = {
-        "source": {
-            "aws.endpoint": local_stack.kinesis_url,
-            "stream.name": stream,
-            "initial.position": "TRIM_HORIZON",
-            "aws.region": local_stack.region,
-            "shard.idle.seconds": str(IDLE_SECONDS),
-        },
-        "sink": {"types": "print"},
-        "metrics": {"contact.emit_interval.seconds": "1"},
-    }
-    properties.write_text(json.dumps(properties_document(groups)))
+    properties = print_job_properties(local_stack, tmp_path, stream, **{"shard.idle.seconds": str(IDLE_SECONDS)})
     job = LiveJob(properties, tmp_path / "job.log")
     documents = job.documents
     try:

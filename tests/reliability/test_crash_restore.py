@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from flink_app.outputs import TABLES
-from local_stack.influxdb import INFLUXD, InfluxDbServer
 from local_stack.stack import LocalStack, StackEndpoints
 from local_stack.timestream import WrittenRecord, create_tables, written_records
 from tests import reference
@@ -181,14 +180,6 @@ def own_stack(tmp_path: Path) -> Iterator[StackEndpoints]:
     Timestream writes); stopped by PID, also on failure."""
     with LocalStack(tmp_path / "stack") as endpoints:
         yield endpoints
-
-
-@pytest.fixture
-def influxdb(tmp_path: Path) -> Iterator[InfluxDbServer]:
-    if not INFLUXD.exists():
-        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
-    with InfluxDbServer(tmp_path / "influxdb") as server:
-        yield server
 
 
 def test_killed_three_times_and_restored_both_stores_equal_the_reference(own_stack, influxdb, tmp_path) -> None:

@@ -23,7 +23,7 @@ import pytest
 from flink_app.async_sink import AsyncSinkSettings
 from flink_app.influxdb_sink import InfluxDbSink
 from flink_app.timestream_sink import TimestreamSink
-from local_stack.influxdb import INFLUXD, InfluxDbServer
+from local_stack.influxdb import InfluxDbServer
 from local_stack.moto_server import MotoServer
 from tests.moto_timestream import CREDENTIALS, DATABASE, REGION, MotoTimestream
 from tests.reliability.fault_proxy import FAULTS, INFLUXDB, TIMESTREAM, FaultProxy, fault_schedule
@@ -186,14 +186,6 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoTimestream]:
             pytest.fail(f"{path} is missing: {fix}")
     with MotoServer(tmp_path_factory.mktemp("moto")) as server:
         yield MotoTimestream(server.url, server.recording)
-
-
-@pytest.fixture(scope="module")
-def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxDbServer]:
-    if not INFLUXD.exists():
-        pytest.fail(f"{INFLUXD} is missing: run `make influxdb` (make test does)")
-    with InfluxDbServer(tmp_path_factory.mktemp("influxdb")) as server:
-        yield server
 
 
 @pytest.fixture(params=[TIMESTREAM, INFLUXDB])
