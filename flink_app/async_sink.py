@@ -107,6 +107,13 @@ class AsyncSinkSettings:
         return Sink(java_class.forRows(row_type.get_java_type_info(), java_options))
 
 
+def check_not_empty(owner: object, *names: str) -> None:
+    """Each named string field of `owner` holds more than blanks."""
+    for name in names:
+        if not getattr(owner, name).strip():
+            raise ValueError(f"{type(owner).__name__}.{name} is empty")
+
+
 def check_columns(owner: str, name: str, columns: tuple[str, ...]) -> None:
     """`columns` is a non-empty tuple of column names (a string is refused: it would iterate by letter)."""
     if isinstance(columns, str):

@@ -10,7 +10,7 @@ Rendering and the shared `sink.*` settings: `flink_app.async_sink`.
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from flink_app.async_sink import AsyncSinkSettings, check_columns, check_url
+from flink_app.async_sink import AsyncSinkSettings, check_columns, check_not_empty, check_url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,9 +30,7 @@ class InfluxDbSink(AsyncSinkSettings):
     token_secret_arn: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("url", "database", "measurement", "time_column"):
-            if not getattr(self, name).strip():
-                raise ValueError(f"InfluxDbSink.{name} is empty")
+        check_not_empty(self, "url", "database", "measurement", "time_column")
         check_url("InfluxDbSink", "url", self.url)
         check_columns("InfluxDbSink", "tag_columns", self.tag_columns)
         if self.token is not None and self.token_secret_arn is not None:

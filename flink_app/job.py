@@ -6,6 +6,7 @@ py4j (the JVM parse step first, the rules of the shared `connect_model`), and th
 as tables for the SQL sinks: no record passes through Python.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pyflink.java_gateway import get_gateway
 from pyflink.table import StreamTableEnvironment
 
 from flink_app import outputs
+from flink_app.async_sink import AsyncSinkSettings
 from flink_app.config import JobConfig, SinkConfig
 from flink_app.influxdb_sink import InfluxDbSink
 from flink_app.timestream_sink import TimestreamSink
@@ -84,6 +86,13 @@ def influxdb_sink(config: SinkConfig, table: outputs.OutputTable) -> InfluxDbSin
     )
 
 
+# The stores a result table can be written to (`sink.types`), each by its own async sink.
+STORE_SINKS: dict[str, Callable[[SinkConfig, outputs.OutputTable], AsyncSinkSettings]] = {
+    "timestream": timestream_sink,
+    "influxdb": influxdb_sink,
+}
+
+
 def add_sinks(t_env: StreamTableEnvironment, config: JobConfig, tables: dict[str, outputs.OutputTable]) -> None:
     """Every result table to every configured sink; dead letters always to the job's stdout and log.
     Run the job with `env.execute()` afterwards."""
@@ -92,16 +101,11 @@ def add_sinks(t_env: StreamTableEnvironment, config: JobConfig, tables: dict[str
         if "print" in config.sink.types:
             t_env.execute_sql(print_sink_ddl(table.name))
             statements.add_insert_sql(f"INSERT INTO {table.name}_out {outputs.as_json_document(table, table.name)}")
-        if "timestream" in config.sink.types:
-            sink_table = f"{table.name}_timestream"
-            sink = timestream_sink(config.sink, table)
-            t_env.execute_sql(sink.create_table_sql(sink_table, table.sink_columns()))
-            statements.add_insert_sql(f"INSERT INTO {sink_table} {table.sink_rows(table.name)}")
-        if "influxdb" in config.sink.types:
-            sink_table = f"{table.name}_influxdb"
-            influx = influxdb_sink(config.sink, table)
-            t_env.execute_sql(influx.create_table_sql(sink_table, table.sink_columns()))
-            statements.add_insert_sql(f"INSERT INTO {sink_table} {table.sink_rows(table.name)}")
+        for store, store_sink in STORE_SINKS.items():
+            if store in config.sink.types:
+                sink_table = f"{table.name}_{store}"
+                t_env.execute_sql(store_sink(config.sink, table).create_table_sql(sink_table, table.sink_columns()))
+                statements.add_insert_sql(f"INSERT INTO {sink_table} {table.sink_rows(table.name)}")
     t_env.execute_sql(print_sink_ddl(outputs.DEAD_LETTER))
     statements.add_insert_sql(f"INSERT INTO {outputs.DEAD_LETTER}_out {outputs.dead_letter_document(DEAD_LETTER_VIEW)}")
     statements.attach_as_datastream()

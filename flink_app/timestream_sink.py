@@ -14,7 +14,7 @@ tests/unit/test_timestream_sink.py checks that every key used here is in that ta
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from flink_app.async_sink import AsyncSinkSettings, check_columns, check_url
+from flink_app.async_sink import AsyncSinkSettings, check_columns, check_not_empty, check_url
 
 MAX_RECORDS_PER_REQUEST = 100
 
@@ -38,9 +38,7 @@ class TimestreamSink(AsyncSinkSettings):
     secret_access_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        for name in ("database", "table", "region", "measure_name", "time_column"):
-            if not getattr(self, name).strip():
-                raise ValueError(f"TimestreamSink.{name} is empty")
+        check_not_empty(self, "database", "table", "region", "measure_name", "time_column")
         check_columns("TimestreamSink", "dimension_columns", self.dimension_columns)
         if (self.access_key_id is None) != (self.secret_access_key is None):
             raise ValueError("set both access_key_id and secret_access_key, or neither (default AWS credentials)")

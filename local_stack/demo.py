@@ -216,8 +216,6 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 # The job and the generator go first, while the endpoints they talk to still answer.
                 stop(generator, job)
-                if influxdb is not None:
-                    influxdb.stop()
     except KeyboardInterrupt:
         console.print(("" if console.is_terminal else "\n") + "stopping …")  # a logged run ends without a newline
     except ServerFailed as error:

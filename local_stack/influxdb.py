@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from local_stack.ports import free_port
-from local_stack.processes import ManagedProcess
+from local_stack.processes import LoopbackServer, ManagedProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INFLUXD = REPO_ROOT / ".tools" / "influxdb" / "usr" / "bin" / "influxd"
@@ -68,47 +68,28 @@ class Point:
     fields: dict[str, Any]
 
 
-class InfluxDbServer:
+class InfluxDbServer(LoopbackServer):
     """`with InfluxDbServer(run_dir) as influx:` then `influx.url`; the database `DATABASE` exists."""
+
+    name = "influxd"
+    health_path = "/ping"
 
     def __init__(self, run_dir: Path, binary: Path = INFLUXD, database: str = DATABASE) -> None:
         if not binary.exists():
             raise FileNotFoundError(f"{binary} is missing: run `make influxdb` (Debian's influxd, no root needed)")
-        self.run_dir = run_dir
+        super().__init__(run_dir)
         self.binary = binary
         self.database = database
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._process: ManagedProcess | None = None
 
-    def start(self) -> "InfluxDbServer":
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+    def launch(self) -> ManagedProcess:
         config = self.run_dir / "influxdb.conf"
         config.write_text(_config(self.run_dir, self.port, free_port()))
-        command = [str(self.binary), "run", "-config", str(config)]
-        self._process = ManagedProcess("influxd", command, self.run_dir / "influxd.log")
-        try:
-            self._process.wait_healthy(f"{self.url}/ping", timeout=30)
-            self.query(f'CREATE DATABASE "{self.database}"')
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        return ManagedProcess(
+            self.name, [str(self.binary), "run", "-config", str(config)], self.run_dir / "influxd.log"
+        )
 
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.stop()
-
-    def __enter__(self) -> "InfluxDbServer":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None
-        return self._process.pid
+    def when_healthy(self) -> None:
+        self.query(f'CREATE DATABASE "{self.database}"')
 
     def query(self, influxql: str, epoch: str | None = "ms") -> list[dict[str, Any]]:
         return query(self.url, self.database, influxql, epoch)

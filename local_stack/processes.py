@@ -6,6 +6,9 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
+
+from local_stack.ports import free_port
 
 
 class ServerFailed(RuntimeError):
@@ -56,3 +59,51 @@ class ManagedProcess:
             except ProcessLookupError:
                 pass
         self._log.close()
+
+
+class LoopbackServer:
+    """One child server on a loopback port: `start()` launches it and waits for `health_path`, `stop()` stops it
+    by PID, `with Server(...) as s:` does both. Subclasses say how to launch it and what to do once it answers."""
+
+    name = "server"
+    health_path = "/"
+    start_timeout = 30.0
+
+    def __init__(self, run_dir: Path, port: int | None = None) -> None:
+        self.run_dir = run_dir
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._process: ManagedProcess | None = None
+
+    def launch(self) -> ManagedProcess:
+        raise NotImplementedError
+
+    def when_healthy(self) -> None:
+        """Set-up that needs the running server (e.g. creating a database)."""
+
+    def start(self) -> Self:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self._process = self.launch()
+        try:
+            self._process.wait_healthy(f"{self.url}{self.health_path}", timeout=self.start_timeout)
+            self.when_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise ServerFailed(f"{self.name} was not started")
+        return self._process.pid

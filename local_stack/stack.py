@@ -8,6 +8,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import boto3
 
@@ -96,22 +97,9 @@ class LocalStack:
         )
         kinesis.wait_healthy(f"{endpoints.kinesis_url}/healthcheck")
         self._moto = moto.start()
-        self._wait_stream_active(endpoints)
+        wait_stream_active(endpoints.kinesis_client(), self.stream_name)
         (self.run_dir / "stack.json").write_text(json.dumps(asdict(endpoints), indent=2))
         return endpoints
-
-    def _wait_stream_active(self, endpoints: StackEndpoints, timeout: float = 30.0) -> None:
-        client = endpoints.kinesis_client()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                summary = client.describe_stream_summary(StreamName=self.stream_name)["StreamDescriptionSummary"]
-                if summary["StreamStatus"] == "ACTIVE":
-                    return
-            except client.exceptions.ResourceNotFoundException:
-                pass
-            time.sleep(0.2)
-        raise ServerFailed(f"stream {self.stream_name} did not become ACTIVE in kinesis-local within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self._moto is not None:
@@ -128,3 +116,17 @@ class LocalStack:
 
 def reset_moto(moto_url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=5).close()
+
+
+def wait_stream_active(client: Any, stream: str, timeout: float = 30.0) -> None:
+    """Until `stream` is ACTIVE (after its creation or a reshard), or `ServerFailed` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            summary = client.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]
+            if summary["StreamStatus"] == "ACTIVE":
+                return
+        except client.exceptions.ResourceNotFoundException:
+            pass
+        time.sleep(0.2)
+    raise ServerFailed(f"stream {stream} did not become ACTIVE in kinesis-local within {timeout:.0f} s")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flink_app.config import properties_document
 from local_stack.job_output import parse_output_line
-from local_stack.stack import CREDENTIALS, StackEndpoints
+from local_stack.stack import CREDENTIALS, StackEndpoints, wait_stream_active
 from tests.conftest import REPO_ROOT
 from traffic_generator.simulation import Emission
 from traffic_generator.sinks import KinesisSink
@@ -77,11 +77,7 @@ def ticks_on_shards(shards: list[ShardRange], at: datetime, skip: frozenset[str]
 
 def create_stream(client, stream: str, shards: int) -> None:
     client.create_stream(StreamName=stream, ShardCount=shards)
-    wait_active(client, stream)
-
-
-def wait_active(client, stream: str) -> None:
-    client.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
+    wait_stream_active(client, stream)
 
 
 def print_job_properties(stack: StackEndpoints, tmp_path: Path, stream: str, **source: str) -> Path:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from local_stack.stack import wait_stream_active
 from tests import reference
 from tests.final_state import agent_state, contact_state
 from tests.live_job import (
@@ -34,7 +35,6 @@ from tests.live_job import (
     send_paced,
     shard_of,
     ticks_on_shards,
-    wait_active,
 )
 from traffic_generator import SimulationConfig, simulate
 from traffic_generator.simulation import Emission
@@ -71,7 +71,7 @@ def test_a_shard_split_while_the_job_reads_loses_and_doubles_nothing(local_stack
         before = {shard for shard, _, _ in open_shards(client, stream)}
         parent, low, high = open_shards(client, stream)[0]
         client.split_shard(StreamName=stream, ShardToSplit=parent, NewStartingHashKey=str((low + high) // 2 + 1))
-        wait_active(client, stream)
+        wait_stream_active(client, stream)
         ranges = open_shards(client, stream)
         assert len(ranges) == 3 and parent not in {shard for shard, _, _ in ranges}, ranges
         send_paced(sink, emissions[half:], emissions[half].arrival, SPEEDUP)
