@@ -137,7 +137,8 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
             "130",
             _positive_int,
             "A shard without an agent event for this long (wall clock) stops holding the watermark back until its "
-            "next one (no agent on it, a new shard after a reshard); agents send a heartbeat every 120 s.",
+            "next one (no agent on it, a new shard after a reshard); agents send a heartbeat every 120 s. Also the "
+            "longest a shard not read yet holds the others' watermark at start or after a reshard.",
         ),
         "efo.consumer.arn": PropertySpec(
             None,

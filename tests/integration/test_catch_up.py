@@ -1,14 +1,13 @@
 """Catch-up after downtime: the job starts from TRIM_HORIZON on a stream that already holds an hour of records on
 2 shards, and reads the backlog as fast as it can.
 
-The legacy Kinesis consumer reads each shard on its own, as fast as that shard allows, so on a backlog one shard
-can be read ahead of the other: the watermark (the minimum over the shards) holds, but the records of the shard
-read ahead can make the other shard's agent events late for the snapshot they belong to, which the job then
-refuses as `too_late` (dead letters, metric `agentEventsTooLate`). This test measures that, and holds the rest
-exact: every snapshot equals the independent reference over the events the job did not refuse (no window lost,
-none counted twice), every contact window the reference over all records. It prints the bound it found: how
-many agent events came too late and how many snapshot rows differ from the reference over all records, the
-error a supervisor would see (docs/ARCHITECTURE.md, "Event time", keeps the figures).
+The legacy Kinesis consumer reads each shard on its own thread and counts a shard in the watermark only once it
+has emitted a record, so one shard's backlog could be read (and its watermark run ahead) before the other
+shard's first record, making that shard's events `too_late` (measured before the fix: 334 to 1,637 of 2,416
+agent events, and CTRs beyond the hour's lateness, varying with how the threads were scheduled). The assigners
+of one subtask's shards now hold the watermark until every shard has been read (`ShardGroup`). This test holds
+the result exact: nothing is refused as too late, every snapshot and every contact window equals the
+independent reference over all records (docs/ARCHITECTURE.md, "Event time").
 """
 
 import json
@@ -34,7 +33,9 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-def test_an_hour_of_backlog_on_two_shards_is_exact_but_for_the_counted_late_events(local_stack, tmp_path: Path) -> None:
+def test_an_hour_of_backlog_on_two_shards_gives_the_reference_figures_and_nothing_late(
+    local_stack, tmp_path: Path
+) -> None:
     client = local_stack.kinesis_client()
     stream = "catch-up-stream"
     create_stream(client, stream, 2)
@@ -44,15 +45,14 @@ def test_an_hour_of_backlog_on_two_shards_is_exact_but_for_the_counted_late_even
     emissions = [e for e in simulate(config)[1] if e.on_stream]
     newest = max(parse_time(json.loads(e.data)["EventTimestamp"]) for e in emissions if e.kind == "agent_event")
     tick = newest + timedelta(minutes=10)
-    ticks = ticks_on_shards(shards, tick)
-    lines = [e.data for e in emissions + ticks]
-    expected_all = reference.agent_state_by_queue(lines, until_ms=_ms(tick - WATERMARK_DELAY) - 1)
-    last_boundary = max(t for t, _, _ in expected_all)
+    backlog = emissions + ticks_on_shards(shards, tick)
+    lines = [e.data for e in backlog]
+    expected = reference.agent_state_by_queue(lines, until_ms=_ms(tick - WATERMARK_DELAY) - 1)
+    last_boundary = max(t for t, _, _ in expected)
     expected_contacts = reference.queue_contact_metrics(lines)
-    send(KinesisSink(client, stream), emissions + ticks)  # the backlog, written before the job starts
+    send(KinesisSink(client, stream), backlog)  # written before the job starts
 
-    properties = print_job_properties(local_stack, tmp_path, stream)
-    job = LiveJob(properties, tmp_path / "job.log")
+    job = LiveJob(print_job_properties(local_stack, tmp_path, stream), tmp_path / "job.log")
     documents = job.documents
     try:
         job.wait_for(
@@ -69,25 +69,12 @@ def test_an_hour_of_backlog_on_two_shards_is_exact_but_for_the_counted_late_even
         job.stop()
 
     dead = [d for d in documents if d["table"] == "dead_letter"]
-    too_late = [json.loads(d["record"]) for d in dead if d["reason"] == "too_late"]
-    assert set(Counter(r["kind"] for r in too_late)) <= {"agent_event"}, "only agent events are ever too late"
-    late_ids = {r["EventId"] for r in too_late}
-    junk = sorted(e.data for e in emissions if e.kind == "junk")
-    assert sorted(d["record"] for d in dead if d["reason"] != "too_late") == junk
-    kept = [
-        e.data for e in emissions + ticks if not (e.kind == "agent_event" and json.loads(e.data)["EventId"] in late_ids)
-    ]
-    expected = reference.agent_state_by_queue(kept, until_ms=_ms(tick - WATERMARK_DELAY) - 1)
+    late = Counter(json.loads(d["record"]).get("kind") for d in dead if d["reason"] == "too_late")
+    assert not late, f"too late after a catch-up: {dict(late)}"
+    assert sorted(d["record"] for d in dead) == sorted(e.data for e in emissions if e.kind == "junk")
     snapshots = [d for d in documents if d["table"] == "agent_state_by_queue" and d["time"] <= last_boundary]
     actual = agent_state(snapshots)
     assert set(actual) == set(expected), "a row for every queue at every closed boundary, none twice"
     mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
     assert not mismatches, list(mismatches.items())[:5]
-
-    differ = sum(actual.get(k) != v for k, v in expected_all.items())
-    agent_events = sum(e.kind == "agent_event" for e in emissions)
-    print(
-        f"\ncatch-up: {len(emissions)} records (1 h, 2 shards) read from TRIM_HORIZON; {len(too_late)} of "
-        f"{agent_events} agent events too late (dead-lettered); {differ} of {len(expected_all)} snapshot rows "
-        "differ from the reference over all records"
-    )
+    print(f"\ncatch-up: {len(lines)} records (1 h, 2 shards) read from TRIM_HORIZON, none too late")

@@ -9,9 +9,12 @@ import org.apache.flink.streaming.api.functions.AssignerWithPeriodicWatermarks;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 /**
  * Event time of raw Connect stream records, for the Kinesis consumer's per-shard watermarks.
@@ -28,6 +31,11 @@ import java.time.format.DateTimeParseException;
  * time pass without an agent event on the shard, the assigner has no opinion ({@code null}), and the
  * consumer leaves the shard out of the minimum until its next agent event. Agents send a heartbeat every
  * 120 s, so a shard with anyone logged in keeps its say with the default.
+ *
+ * <p>A shard not read yet has no say either (the consumer counts only shards that have emitted a record), so the
+ * clones the consumer makes of one assigner form a {@link ShardGroup}: while one of them has read nothing, and
+ * for at most {@code idleAfterMillis}, they all hold the watermark back (catch-up from TRIM_HORIZON, new shards
+ * after a reshard). An assigner built directly, not cloned, belongs to no group.
  */
 public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<String> {
 
@@ -48,6 +56,12 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
     private final Clock clock;
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastAgentEventAt = Long.MIN_VALUE;
+    /** The group of the clones made from this instance (one per consumer subtask and attempt). */
+    private transient String clonesGroup;
+    /** This clone's group (null if not cloned), when it joined, whether it has read a record. */
+    private transient ShardGroup group;
+    private transient long joinedAt;
+    private transient volatile boolean read;
 
     public AgentEventTimeAssigner(long outOfOrdernessMillis) {
         this(outOfOrdernessMillis, Long.MAX_VALUE, WALL_CLOCK);
@@ -72,6 +86,7 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
     @Override
     public long extractTimestamp(String record, long previousElementTimestamp) {
         long now = clock.millis();
+        read = true;
         if (lastAgentEventAt == Long.MIN_VALUE) {
             lastAgentEventAt = now; // the shard's idle time counts from its first record
         }
@@ -94,7 +109,37 @@ public class AgentEventTimeAssigner implements AssignerWithPeriodicWatermarks<St
         if (lastAgentEventAt != Long.MIN_VALUE && clock.millis() - lastAgentEventAt > idleAfterMillis) {
             return null; // idle: the other shards decide
         }
+        if (group != null && group.holds(clock.millis(), idleAfterMillis)) {
+            return new Watermark(Long.MIN_VALUE); // a shard of this subtask has not been read yet
+        }
         return new Watermark(maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis);
+    }
+
+    boolean hasRead() {
+        return read;
+    }
+
+    long joinedAtMillis() {
+        return joinedAt;
+    }
+
+    /**
+     * The consumer clones its assigner by serializing it, once per shard: the clones of one instance share a
+     * group named by that instance (made fresh in each task, so attempts and subtasks never share one).
+     */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        if (clonesGroup == null) {
+            clonesGroup = UUID.randomUUID().toString();
+        }
+        out.writeUTF(clonesGroup);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        group = ShardGroup.named(in.readUTF());
+        joinedAt = clock.millis();
+        group.join(this);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.github.connectmonitor.eventtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 class AgentEventTimeAssignerTest {
@@ -62,6 +64,55 @@ class AgentEventTimeAssignerTest {
         assertThat(assigner.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L - 5_000);
         now[0] += 30_000; // a heartbeat gap shorter than the idle time keeps its say
         assertThat(assigner.getCurrentWatermark()).isNotNull();
+    }
+
+    /** Clones copy what their clock captures: a settable clock must be static. */
+    private static final AtomicLong NOW = new AtomicLong(1767603600000L);
+
+    private static long now() {
+        return NOW.get();
+    }
+
+    private static AgentEventTimeAssigner cloneOf(AgentEventTimeAssigner template) throws Exception {
+        return InstantiationUtil.clone(template);
+    }
+
+    @Test
+    void aShardNotReadYetHoldsTheWatermarkOfTheShardsReadBeforeIt() throws Exception {
+        AgentEventTimeAssigner template = new AgentEventTimeAssigner(5_000, 60_000, AgentEventTimeAssignerTest::now);
+        AgentEventTimeAssigner first = cloneOf(template);
+        AgentEventTimeAssigner second = cloneOf(template); // as the consumer does, one per shard
+        first.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(first.getCurrentWatermark().getTimestamp()).isEqualTo(Long.MIN_VALUE);
+        second.extractTimestamp(CTR, -1); // any record counts as read
+        assertThat(first.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L - 5_000);
+        AgentEventTimeAssigner child = cloneOf(template); // a new shard after a reshard joins and holds again
+        assertThat(first.getCurrentWatermark().getTimestamp()).isEqualTo(Long.MIN_VALUE);
+        child.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(first.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L - 5_000);
+    }
+
+    @Test
+    void aShardThatStaysUnreadHoldsForTheIdleTimeOnly() throws Exception {
+        AgentEventTimeAssigner template = new AgentEventTimeAssigner(0, 60_000, AgentEventTimeAssignerTest::now);
+        AgentEventTimeAssigner read = cloneOf(template);
+        cloneOf(template); // a shard with no records at all
+        read.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(read.getCurrentWatermark().getTimestamp()).isEqualTo(Long.MIN_VALUE);
+        NOW.addAndGet(60_001);
+        read.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(read.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L);
+    }
+
+    @Test
+    void clonesOfAnotherInstanceAndAssignersBuiltDirectlyAreNotHeld() throws Exception {
+        AgentEventTimeAssigner mine = cloneOf(new AgentEventTimeAssigner(0, 60_000, AgentEventTimeAssignerTest::now));
+        cloneOf(new AgentEventTimeAssigner(0, 60_000, AgentEventTimeAssignerTest::now)); // another subtask's (or attempt's) unread shard
+        mine.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(mine.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L);
+        AgentEventTimeAssigner direct = new AgentEventTimeAssigner(0, 60_000, AgentEventTimeAssignerTest::now);
+        direct.extractTimestamp(AGENT_EVENT, -1);
+        assertThat(direct.getCurrentWatermark().getTimestamp()).isEqualTo(1767603601500L);
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.github.connectmonitor.eventtime;
+
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-shard assigners of one consumer subtask: the clones the Kinesis consumer makes of its one assigner,
+ * one per shard it reads.
+ *
+ * <p>The consumer's watermark is the minimum over the shards that have emitted a record; a shard not read yet
+ * has no say. On a catch-up one shard's backlog can be read before another shard's first record, and its
+ * watermark then runs ahead and makes the other shard's events late. So, while a member has read nothing and
+ * is not yet idle ({@code idleAfterMillis} since it joined, the consumer's own idle rule), every member holds
+ * the watermark back. Members join when the consumer clones them: at start, and for new shards after a reshard.
+ */
+final class ShardGroup {
+
+    private static final Map<String, WeakReference<ShardGroup>> GROUPS = new ConcurrentHashMap<>();
+
+    private final Set<AgentEventTimeAssigner> members = Collections.newSetFromMap(new WeakHashMap<>());
+    /** No member waits for its first record: nothing to check until the next member joins. */
+    private volatile boolean settled;
+
+    static ShardGroup named(String name) {
+        ShardGroup[] found = new ShardGroup[1];
+        GROUPS.compute(name, (key, ref) -> {
+            found[0] = ref == null ? null : ref.get();
+            if (found[0] == null) {
+                found[0] = new ShardGroup();
+                return new WeakReference<>(found[0]);
+            }
+            return ref;
+        });
+        return found[0];
+    }
+
+    synchronized void join(AgentEventTimeAssigner member) {
+        members.add(member);
+        settled = false;
+    }
+
+    /** Whether a member that has read nothing yet, and joined at most {@code idleAfterMillis} ago, holds all. */
+    boolean holds(long nowMillis, long idleAfterMillis) {
+        if (settled) {
+            return false;
+        }
+        synchronized (this) {
+            boolean waiting = false;
+            boolean canChange = false;
+            for (AgentEventTimeAssigner member : members) {
+                if (!member.hasRead()) {
+                    boolean young = nowMillis - member.joinedAtMillis() <= idleAfterMillis;
+                    waiting |= young;
+                    canChange |= young;
+                }
+            }
+            settled = !canChange;
+            return waiting;
+        }
+    }
+}
