@@ -21,7 +21,6 @@ Only write calls are subject to faults; everything else passes through. Faults a
 `len(schedule)` write calls, in the (seeded, shuffled) order of the schedule; later calls pass.
 """
 
-import http.client
 import json
 import random
 import socket
@@ -31,10 +30,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
+
+from local_stack.loopback_proxy import LoopbackProxy
 
 FAULTS = ("throttle", "server_error", "drop", "slow")
 ERROR_PREFIX = "com.amazonaws.timestream.v20181101#"
@@ -81,7 +81,7 @@ class ProxyLog:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     def __init__(
         self,
         upstream: str,
@@ -94,50 +94,17 @@ class FaultProxy:
         store: str = TIMESTREAM,
         slow_lands_late: bool = True,
     ) -> None:
+        super().__init__(upstream, upstream_timeout=30)
         self.slow_lands_late = slow_lands_late
         if store not in (TIMESTREAM, INFLUXDB):
             raise ValueError(f"store must be {TIMESTREAM} or {INFLUXDB}, got {store!r}")
         self.store = store
-        target = urlsplit(upstream)
-        self.upstream_host, self.upstream_port = target.hostname or "127.0.0.1", target.port or 80
         self.schedule = list(schedule)
         self.slow_seconds = slow_seconds
         self.reject_where = reject_where
         self.reject_reason = reject_reason
         self.existing_version = existing_version
         self.log = ProxyLog()
-        self._stopping = threading.Event()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                proxy._handle(self)
-
-            def do_GET(self) -> None:
-                proxy._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "FaultProxy":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     # --- one request -------------------------------------------------------------------------------------------
 
@@ -146,10 +113,9 @@ class FaultProxy:
             return handler.command == "POST" and urlsplit(handler.path).path == "/write"
         return handler.headers.get("X-Amz-Target", "").endswith(".WriteRecords")
 
-    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+    def handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         if not self._is_write(handler):
-            self._forward_and_answer(handler, body)
+            self.relay(handler, body)
             return
         with self.log.lock:
             index = self.log.write_requests
@@ -170,12 +136,12 @@ class FaultProxy:
         elif fault == "drop":
             self._reset(handler)
         elif fault == "slow" and not self.slow_lands_late:
-            self._forward(dict(handler.headers), body, handler.path)  # stored now, answered too late
-            self._stopping.wait(self.slow_seconds)
+            self.forward(handler, body)  # stored now, answered too late
+            self.stopping.wait(self.slow_seconds)
             self._reset(handler)
         elif fault == "slow":
-            self._stopping.wait(self.slow_seconds)  # the client has timed out by now
-            self._forward_and_answer(handler, body)  # the write lands anyway, late
+            self.stopping.wait(self.slow_seconds)  # the client has timed out by now
+            self.relay(handler, body)  # the write lands anyway, late
         elif self.store == INFLUXDB:
             self._write_points_with_rejections(handler, body)
         else:
@@ -186,11 +152,11 @@ class FaultProxy:
         lines = body.decode().splitlines()
         rejected = [line for line in lines if self.reject_where is not None and self.reject_where(line_tags(line))]
         if not rejected:
-            self._forward_and_answer(handler, body)
+            self.relay(handler, body)
             return
         kept = [line for line in lines if line not in rejected]
         if kept:
-            status, _, _ = self._forward(dict(handler.headers), "\n".join(kept).encode(), handler.path)
+            status, _, _ = self.forward(handler, "\n".join(kept).encode())
             if status != 204:
                 self._answer_influxdb(handler, 500, f"upstream answered {status}")
                 return
@@ -202,11 +168,11 @@ class FaultProxy:
         request = json.loads(body)
         rejected = [i for i, r in enumerate(request["Records"]) if self._rejects(request, r)]
         if not rejected:
-            self._forward_and_answer(handler, body)
+            self.relay(handler, body)
             return
         kept = [r for i, r in enumerate(request["Records"]) if i not in rejected]
         if kept:
-            status, _, _ = self._forward({**dict(handler.headers)}, json.dumps({**request, "Records": kept}).encode())
+            status, _, _ = self.forward(handler, json.dumps({**request, "Records": kept}).encode())
             if status != 200:
                 self._answer(handler, 500, "InternalServerException", {"Message": f"upstream answered {status}"})
                 return
@@ -233,53 +199,16 @@ class FaultProxy:
         dimensions = {d["Name"]: d["Value"] for d in common + record.get("Dimensions", [])}
         return self.reject_where(dimensions)
 
-    # --- upstream and answers ----------------------------------------------------------------------------------
-
-    def _forward(
-        self, headers: dict[str, str], body: bytes, path: str = "/"
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        connection = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=30)
-        try:
-            skip = {"host", "content-length", "connection", "transfer-encoding"}
-            sent = {k: v for k, v in headers.items() if k.lower() not in skip}
-            sent["Content-Length"] = str(len(body))
-            connection.request("POST", path, body=body, headers=sent)
-            response = connection.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            connection.close()
-
-    def _forward_and_answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
-        status, headers, payload = self._forward(dict(handler.headers), body, handler.path)
-        try:
-            handler.send_response(status)
-            for name, value in headers:
-                if name.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
-                    handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
-        except OSError:
-            handler.close_connection = True  # the client gave up (a slow answer): nothing to tell it
+    # --- answers ----------------------------------------------------------------------------------
 
     def _answer(self, handler: BaseHTTPRequestHandler, status: int, error: str, document: dict[str, Any]) -> None:
         payload = json.dumps({"__type": ERROR_PREFIX + error, **document}).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/x-amz-json-1.0")
-        handler.send_header("x-amzn-RequestId", f"fault-{time.monotonic_ns()}")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        headers = [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-RequestId", f"fault-{time.monotonic_ns()}")]
+        self.answer(handler, status, headers, payload)
 
-    @staticmethod
-    def _answer_influxdb(handler: BaseHTTPRequestHandler, status: int, error: str) -> None:
-        payload = json.dumps({"error": error}).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("X-Influxdb-Version", "1.6.7")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+    def _answer_influxdb(self, handler: BaseHTTPRequestHandler, status: int, error: str) -> None:
+        headers = [("Content-Type", "application/json"), ("X-Influxdb-Version", "1.6.7")]
+        self.answer(handler, status, headers, json.dumps({"error": error}).encode())
 
     @staticmethod
     def _reset(handler: BaseHTTPRequestHandler) -> None:
@@ -287,10 +216,3 @@ class FaultProxy:
         handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.close_connection = True
         handler.connection.close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a dropped or timed-out connection is the point here, not an error worth a traceback
