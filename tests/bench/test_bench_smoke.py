@@ -1,18 +1,16 @@
-"""`python -m bench --quick`: the benchmark harness end to end in a tiny configuration, so it cannot rot.
+"""`python -m bench --quick`: the benchmark harness end to end in a tiny configuration, so it cannot rot (one run
+per session, `quick_bench`; the freshness and state-size sections are checked in their own test files).
 
 Checks the structure of the results file only: on a shared 2-core machine no figure is asserted.
 """
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+from tests.bench.conftest import QuickRun
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
 
 
 def section(text: str, title: str) -> str:
@@ -34,13 +32,9 @@ def table_rows(text: str, first_header: str) -> list[list[str]]:
     return rows
 
 
-def test_quick_run_writes_every_section_of_the_results_file(tmp_path: Path) -> None:
-    output = tmp_path / "RESULTS.md"
-    command = [sys.executable, "-m", "bench", "--quick", "--output", str(output), "--run-dir", str(tmp_path / "run")]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert "sink run 1/1" in done.stderr, "progress lines go to stderr"
-    text = output.read_text()
+def test_quick_run_writes_the_machine_sink_economy_and_job_sections(quick_bench: QuickRun) -> None:
+    assert "sink run 1/1" in quick_bench.stderr, "progress lines go to stderr"
+    text = quick_bench.text
 
     assert text.startswith("# Benchmarks\n")
     assert "Reproduce: `.venv/bin/python -m bench --quick" in text
@@ -85,7 +79,7 @@ def test_quick_run_writes_every_section_of_the_results_file(tmp_path: Path) -> N
     assert "Each parse step alone on one core" in job
     assert re.search(r"Target ≥ 40,000 records/s at parallelism 2 on this 2-core machine: \*\*(met|NOT met)\*\*", job)
     assert "Paper extrapolation to a 50-shard stream on Managed Flink" in job
-    assert "job run 1/1: java parse, parallelism 2" in done.stderr
+    assert "job run 1/1: java parse, parallelism 2" in quick_bench.stderr
 
 
 def test_only_keeps_the_other_sections_of_the_results_file() -> None:

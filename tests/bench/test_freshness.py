@@ -1,13 +1,11 @@
-"""The freshness benchmark: its definitions on hand-made writes, and `python -m bench --quick --only freshness` end
-to end (kinesis-local, moto behind the timing proxy, the generator and the real job, about 90 s).
+"""The freshness benchmark: its definitions on hand-made writes, and its section of the session's `python -m bench
+--quick` run (kinesis-local, moto behind the timing proxy, the generator and the real job).
 
 No figure is asserted: on a shared 2-core machine only the structure of the results is checked.
 """
 
 import json
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 
 from bench.freshness import AgentEventIn, CtrIn, RecordTee, _schedule, agent_state_delays, contact_delays
 from bench.timing_proxy import TimedCall
+from tests.bench.conftest import QuickRun
 from traffic_generator.delivery import Emission
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -112,13 +111,8 @@ def test_the_tee_gives_the_sender_and_the_paced_file_the_same_stream_records_fro
 
 
 @pytest.mark.integration
-def test_quick_freshness_run_writes_its_section(tmp_path: Path) -> None:
-    output = tmp_path / "RESULTS.md"
-    command = [sys.executable, "-m", "bench", "--quick", "--only", "freshness", "--output", str(output)]
-    command += ["--run-dir", str(tmp_path / "run")]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=480, check=False)
-    assert done.returncode == 0, done.stderr[-4000:]
-    text = output.read_text()
+def test_quick_freshness_run_writes_its_section(quick_bench: QuickRun) -> None:
+    text = quick_bench.text
     match = re.search(r"^## Freshness.*?(?=^## |\Z)", text, flags=re.M | re.S)
     assert match, text
     section = match.group(0)
@@ -135,4 +129,4 @@ def test_quick_freshness_run_writes_its_section(tmp_path: Path) -> None:
     # The job's own metrics, read over REST from both jobs: the snapshot stage has figures for each.
     stage = next(line for line in section.splitlines() if line.startswith("| boundary T → its rows leave"))
     assert re.fullmatch(r"\| .+ \| [\d.,]+ / [\d.,]+ \| [\d.,]+ / [\d.,]+ \|", stage), stage
-    assert "freshness, paced, agent_state_by_queue, out-of-orderness 5 s: boundary → stored p50" in done.stdout
+    assert "freshness, paced, agent_state_by_queue, out-of-orderness 5 s: boundary → stored p50" in quick_bench.stdout

@@ -1,17 +1,17 @@
-"""`python -m bench --quick --only state`: the state-size benchmark end to end at 40 agents, so it cannot rot.
+"""The state-size benchmark end to end at 40 agents (its section of the session's `python -m bench --quick` run), so
+it cannot rot.
 
 Checks the structure of its section and that every keyed operator of the job has state in both savepoints;
 on a shared 2-core machine no figure is asserted.
 """
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench.state_size import _class_name
+from tests.bench.conftest import QuickRun
 from tests.bench.test_bench_smoke import section, table_rows
 
 pytestmark = pytest.mark.integration
@@ -29,23 +29,8 @@ KEYED_OPERATORS = (
 )
 
 
-def test_quick_state_run_measures_every_keyed_operator_on_both_backends(tmp_path: Path) -> None:
-    output = tmp_path / "RESULTS.md"
-    command = [
-        sys.executable,
-        "-m",
-        "bench",
-        "--quick",
-        "--only",
-        "state",
-        "--output",
-        str(output),
-        "--run-dir",
-        str(tmp_path / "run"),
-    ]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-4000:]
-    text = output.read_text()
+def test_quick_state_run_measures_every_keyed_operator_on_both_backends(quick_bench: QuickRun) -> None:
+    text = quick_bench.text
     state = section(text, "State size")
 
     operators = {row[0]: row for row in table_rows(state, "operator")}
@@ -75,8 +60,8 @@ def test_quick_state_run_measures_every_keyed_operator_on_both_backends(tmp_path
     assert re.search(r"\*\*Fits one KPU: (yes|NO)\.\*\*", state)
     assert "contacts per agent-hour" in state
     assert "value entries in the daily windows at the day's end" in state
-    assert "state at 40 agents:" in done.stdout
-    assert not list((tmp_path / "run" / "state").glob("*.jsonl")), "the generated traffic is removed"
+    assert "state at 40 agents:" in quick_bench.stdout
+    assert not list((quick_bench.run_dir / "state").glob("*.jsonl")), "the generated traffic is removed"
 
 
 def test_jvm_class_names_read_as_java() -> None:
