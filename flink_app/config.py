@@ -140,6 +140,14 @@ PROPERTY_GROUPS: dict[str, dict[str, PropertySpec]] = {
             "next one (no agent on it, a new shard after a reshard); agents send a heartbeat every 120 s. Also the "
             "longest a shard not read yet holds the others' watermark at start or after a reshard.",
         ),
+        "shard.discovery.interval.millis": PropertySpec(
+            "1000",
+            _positive_int,
+            "How often the consumer looks for new shards (one ListShards call per subtask; the stream allows "
+            "1,000/s). After a reshard the children are read only from the next look, while the other shards move "
+            "the watermark on: keep it below watermark.out_of_orderness.seconds, or agent events written to the "
+            "children meanwhile can be too late.",
+        ),
         "efo.consumer.arn": PropertySpec(
             None,
             _text,
@@ -242,6 +250,7 @@ class SourceConfig:
     efo_consumer_name: str
     efo_consumer_arn: str | None = None
     shard_idle_seconds: int = 130
+    shard_discovery_interval_millis: int = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +375,7 @@ def config_from_groups(groups: dict[str, dict[str, str]]) -> JobConfig:
             efo_consumer_name=_value(groups, "source", "efo.consumer.name"),
             efo_consumer_arn=_value(groups, "source", "efo.consumer.arn"),
             shard_idle_seconds=_value(groups, "source", "shard.idle.seconds"),
+            shard_discovery_interval_millis=_value(groups, "source", "shard.discovery.interval.millis"),
         ),
         metrics=metrics,
         sink=SinkConfig(

@@ -28,6 +28,7 @@ def consumer_properties(source: SourceConfig) -> dict[str, str]:
         "flink.stream.initpos": source.initial_position,
         # A shard that emits nothing at all (the connector's rule; the assigner covers shards with CTRs only).
         "flink.shard.idle.interval": str(source.shard_idle_seconds * 1000),
+        "flink.shard.discovery.intervalmillis": str(source.shard_discovery_interval_millis),
     }
     if source.endpoint:
         properties["aws.endpoint"] = source.endpoint

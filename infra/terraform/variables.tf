@@ -407,8 +407,9 @@ variable "job_properties" {
   type        = map(map(string))
   default = {
     source = {
-      "initial.position"   = "LATEST"
-      "shard.idle.seconds" = "130"
+      "initial.position"                = "LATEST"
+      "shard.idle.seconds"              = "130"
+      "shard.discovery.interval.millis" = "1000"
     }
     metrics = {
       "agent_state.interval.seconds"       = "10"

@@ -133,6 +133,17 @@ def test_the_shard_idle_time_reaches_the_connector_in_milliseconds() -> None:
         config_from_groups({"source": {"shard.idle.seconds": "0"}})
 
 
+def test_the_shard_discovery_interval_reaches_the_connector() -> None:
+    from flink_app.sources import consumer_properties
+
+    default = consumer_properties(config_from_groups({}).source)
+    assert default["flink.shard.discovery.intervalmillis"] == "1000"
+    quick = config_from_groups({"source": {"shard.discovery.interval.millis": "200"}}).source
+    assert consumer_properties(quick)["flink.shard.discovery.intervalmillis"] == "200"
+    with pytest.raises(ConfigError, match=r"source/shard\.discovery\.interval\.millis"):
+        config_from_groups({"source": {"shard.discovery.interval.millis": "-1"}})
+
+
 def test_the_influxdb_store_is_configured_by_its_properties() -> None:
     arn = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:connect-monitor-influxdb-AbCdEf"
     config = config_from_groups(

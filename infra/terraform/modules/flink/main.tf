@@ -27,6 +27,7 @@ locals {
       "efo.consumer.name",
       "efo.consumer.arn",
       "shard.idle.seconds",
+      "shard.discovery.interval.millis",
     ]
     metrics = [
       "agent_state.interval.seconds",

@@ -2,10 +2,10 @@ package io.github.connectmonitor.eventtime;
 
 import java.lang.ref.WeakReference;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-shard assigners of one consumer subtask: the clones the Kinesis consumer makes of its one assigner,
@@ -19,23 +19,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ShardGroup {
 
-    private static final Map<String, WeakReference<ShardGroup>> GROUPS = new ConcurrentHashMap<>();
+    /** Guarded by the class: looked up once per clone, so a lock costs nothing. */
+    private static final Map<String, WeakReference<ShardGroup>> GROUPS = new HashMap<>();
 
     private final Set<AgentEventTimeAssigner> members = Collections.newSetFromMap(new WeakHashMap<>());
     /** No member waits for its first record: nothing to check until the next member joins. */
     private volatile boolean settled;
 
-    static ShardGroup named(String name) {
-        ShardGroup[] found = new ShardGroup[1];
-        GROUPS.compute(name, (key, ref) -> {
-            found[0] = ref == null ? null : ref.get();
-            if (found[0] == null) {
-                found[0] = new ShardGroup();
-                return new WeakReference<>(found[0]);
-            }
-            return ref;
-        });
-        return found[0];
+    static synchronized ShardGroup named(String name) {
+        // A finished task attempt's group is collected with its assigners; drop its entry too.
+        GROUPS.values().removeIf(ref -> ref.get() == null);
+        WeakReference<ShardGroup> ref = GROUPS.get(name);
+        ShardGroup group = ref == null ? null : ref.get();
+        if (group == null) {
+            group = new ShardGroup();
+            GROUPS.put(name, new WeakReference<>(group));
+        }
+        return group;
     }
 
     synchronized void join(AgentEventTimeAssigner member) {
@@ -50,15 +50,11 @@ final class ShardGroup {
         }
         synchronized (this) {
             boolean waiting = false;
-            boolean canChange = false;
             for (AgentEventTimeAssigner member : members) {
-                if (!member.hasRead()) {
-                    boolean young = nowMillis - member.joinedAtMillis() <= idleAfterMillis;
-                    waiting |= young;
-                    canChange |= young;
-                }
+                waiting |= !member.hasRead() && nowMillis - member.joinedAtMillis() <= idleAfterMillis;
             }
-            settled = !canChange;
+            // A member that is read or idle stays so, until the next member joins.
+            settled = !waiting;
             return waiting;
         }
     }
